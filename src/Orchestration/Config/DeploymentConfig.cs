@@ -1,0 +1,158 @@
+namespace Orchestration.Config;
+
+/// <summary>
+/// A validated deployment: the whole of <c>dev-config.yaml</c> with every default applied and
+/// every relative path resolved against the config file's folder. Immutable; built only by
+/// <see cref="ConfigLoader"/> after validation passed.
+/// </summary>
+public sealed record DeploymentConfig
+{
+    /// <summary>Absolute path of the YAML file this deployment was read from.</summary>
+    public required string ConfigPath { get; init; }
+
+    /// <summary>Absolute folder of the config file; relative paths resolve against it.</summary>
+    public required string BaseDirectory { get; init; }
+
+    /// <summary>Absolute folder for pids, logs, nginx.conf and state (default <c>.local</c> next to the config).</summary>
+    public required string LocalDir { get; init; }
+
+    /// <summary>API prefix, starts with '/', no trailing slash (default <c>/api/v1</c>).</summary>
+    public string ApiBaseUrl { get; init; } = "/api/v1";
+
+    public required NginxSettings Nginx { get; init; }
+
+    /// <summary>Servers in file order.</summary>
+    public required IReadOnlyList<ServerConfig> Servers { get; init; }
+
+    public WebSocketSettings WebSocket { get; init; } = new();
+
+    /// <summary>websocket_routes: route (module) name → server name, in file order.</summary>
+    public IReadOnlyList<WebSocketRoute> WebSocketRoutes { get; init; } = [];
+
+    public HealthSettings Health { get; init; } = new();
+
+    /// <summary>Seconds to wait after SIGTERM before SIGKILL (default 3).</summary>
+    public double StopTimeout { get; init; } = 3.0;
+
+    /// <summary>Every instance of every server, in server order then instance order.</summary>
+    public IEnumerable<InstanceSpec> Instances =>
+        Servers.SelectMany(s => Enumerable.Range(0, s.Instances).Select(i => new InstanceSpec(s, i)));
+
+    /// <summary>Every port this deployment listens on: the gateway first, then each instance.</summary>
+    public IEnumerable<int> Ports => Instances.Select(i => i.Port).Prepend(Nginx.Port);
+
+    /// <summary>The server that hosts a module (<c>core</c> goes to the first server).</summary>
+    public ServerConfig? ServerForModule(string module) =>
+        module == ModuleNames.Core ? Servers.FirstOrDefault() : Servers.FirstOrDefault(s => s.Modules.Contains(module));
+
+    /// <summary>The paths under <see cref="LocalDir"/> that the tool writes.</summary>
+    public LocalPaths Paths => new(LocalDir);
+}
+
+public sealed record NginxSettings
+{
+    public int Port { get; init; } = 8000;
+
+    /// <summary>Address the gateway binds (default 127.0.0.1).</summary>
+    public string Listen { get; init; } = "127.0.0.1";
+
+    /// <summary>"auto" or a positive number, as text (default "1").</summary>
+    public string WorkerProcesses { get; init; } = "1";
+
+    public int WorkerConnections { get; init; } = 1024;
+
+    /// <summary>Explicit nginx binary from the config (<c>nginx.binary</c>), or null to search.</summary>
+    public string? Binary { get; init; }
+}
+
+public sealed record ServerConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>Port of instance 0; instance i listens on Port + i.</summary>
+    public required int Port { get; init; }
+
+    public int Instances { get; init; } = 1;
+
+    /// <summary>Modules to load, <c>core</c> always first and exactly once.</summary>
+    public IReadOnlyList<string> Modules { get; init; } = [ModuleNames.Core];
+
+    public bool Reload { get; init; } = true;
+
+    /// <summary>argv of a custom backend with placeholders {port} {name} {instance} {modules}; null runs <see cref="Project"/>.</summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary>Absolute path of the .NET project to run when <see cref="Command"/> is null (default the bundled src/TradingApi).</summary>
+    public string? Project { get; init; }
+
+    /// <summary>Extra environment variables for every instance.</summary>
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Glob patterns (relative to <see cref="BaseDirectoryForWatch"/>) that trigger a reload for a command server.</summary>
+    public IReadOnlyList<string> Watch { get; init; } = [];
+
+    /// <summary>True when this server runs a .NET project (bundled or user's) rather than a command.</summary>
+    public bool IsDotNetProject => Command is null;
+
+    /// <summary>Folder watched for code changes: the project's folder, or the config folder for a command server.</summary>
+    public string? BaseDirectoryForWatch { get; init; }
+}
+
+public enum RoutingStrategy
+{
+    Path,
+    QueryParam,
+}
+
+public sealed record WebSocketSettings
+{
+    public RoutingStrategy RoutingStrategy { get; init; } = RoutingStrategy.Path;
+    public string QueryParamName { get; init; } = "type";
+}
+
+/// <summary>One websocket_routes entry: <c>route</c> (a module name) served by <c>server</c>.</summary>
+public sealed record WebSocketRoute(string Route, string Server);
+
+public sealed record HealthSettings
+{
+    public int Attempts { get; init; } = 30;
+    public double IntervalSeconds { get; init; } = 0.5;
+    public double TimeoutSeconds { get; init; } = 2.0;
+}
+
+/// <summary>One process of a server: <c>broker-0</c> on port 8001.</summary>
+public sealed record InstanceSpec(ServerConfig Server, int Index)
+{
+    public string Name => $"{Server.Name}-{Index}";
+    public int Port => Server.Port + Index;
+    public IReadOnlyList<string> Modules => Server.Modules;
+    public string Url => $"http://127.0.0.1:{Port}";
+}
+
+public static class ModuleNames
+{
+    public const string Core = "core";
+    public const string Broker = "broker";
+    public const string Datafeed = "datafeed";
+
+    /// <summary>Modules the bundled TradingApi backend provides.</summary>
+    public static readonly IReadOnlyList<string> Bundled = [Core, Broker, Datafeed];
+}
+
+/// <summary>Where a deployment keeps its runtime files, all under one <c>local_dir</c>.</summary>
+public sealed record LocalPaths(string Root)
+{
+    public string Logs => Path.Combine(Root, "logs");
+    public string Pids => Path.Combine(Root, "pids");
+    public string Temp => Path.Combine(Root, "temp");
+    public string NginxConf => Path.Combine(Root, "nginx.conf");
+    public string NginxPid => Path.Combine(Root, "nginx.pid");
+    public string NginxAccessLog => Path.Combine(Logs, "nginx-access.log");
+    public string NginxErrorLog => Path.Combine(Logs, "nginx-error.log");
+    public string UnifiedLog => Path.Combine(Logs, "backend-unified.log");
+    public string State => Path.Combine(Root, "state.json");
+    public string Lock => Path.Combine(Root, "start.lock");
+    public string ControlSocket => Path.Combine(Root, "supervisor.sock");
+    public string LogFor(string processName) => Path.Combine(Logs, processName + ".log");
+    public string PidFileFor(string processName) => Path.Combine(Pids, processName + ".pid");
+}
