@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Orchestration.Config;
+
+namespace Orchestration.Health;
+
+/// <summary>A process to wait for: every module's health URL, and a way to tell it has died.</summary>
+public sealed record HealthTarget(string Name, IReadOnlyList<string> Urls, Func<string?> ExitReason);
+
+public sealed record HealthFailure(string Name, string Reason, bool ProcessExited);
+
+/// <summary>
+/// Waits until every target answers 200 on every URL, all targets in parallel (STYLE rule 6: probes
+/// with their own timeout inside an overall deadline, never bare sleeps). The guide's attempts ×
+/// interval is the budget; within it we probe every 50 ms at most, so a ready server is seen at
+/// once, and a process that exits ends its wait at once.
+/// </summary>
+public sealed class HealthWaiter(HealthProbe probe, HealthSettings settings)
+{
+    private static readonly TimeSpan FastPoll = TimeSpan.FromMilliseconds(50);
+
+    public async Task<IReadOnlyList<HealthFailure>> WaitAllAsync(IEnumerable<HealthTarget> targets, CancellationToken cancellationToken)
+    {
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = targets.Select(t => WaitOneAsync(t, failFast, cancellationToken)).ToList();
+        var results = await Task.WhenAll(waits).ConfigureAwait(false);
+        var failures = results.OfType<HealthFailure>().ToList();
+        // A crash is the reason; the others were only cut short by it.
+        return failures.Any(f => f.ProcessExited) ? failures.Where(f => f.ProcessExited).ToList() : failures;
+    }
+
+    private async Task<HealthFailure?> WaitOneAsync(HealthTarget target, CancellationTokenSource failFast, CancellationToken cancellationToken)
+    {
+        var budget = TimeSpan.FromSeconds(settings.Attempts * settings.IntervalSeconds);
+        var timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
+        var poll = TimeSpan.FromSeconds(Math.Min(settings.IntervalSeconds, FastPoll.TotalSeconds));
+        var clock = Stopwatch.StartNew();
+        var pending = target.Urls.ToList();
+        HealthResult? last = null;
+        try
+        {
+            while (true)
+            {
+                if (target.ExitReason() is { } exit)
+                {
+                    await failFast.CancelAsync().ConfigureAwait(false);
+                    return new HealthFailure(target.Name, exit, ProcessExited: true);
+                }
+                var results = await Task.WhenAll(pending.Select(u => probe.ProbeAsync(u, timeout, failFast.Token))).ConfigureAwait(false);
+                pending = results.Where(r => !r.Healthy).Select(r => r.Url).ToList();
+                if (pending.Count == 0) return null;
+                last = results.First(r => !r.Healthy);
+                if (clock.Elapsed >= budget)
+                    return new HealthFailure(target.Name, $"not healthy after {budget.TotalSeconds:0.#} s ({settings.Attempts} × {settings.IntervalSeconds} s): {last}", false);
+                await Task.Delay(poll, failFast.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (failFast.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new HealthFailure(target.Name, $"wait cancelled{(last is null ? "" : $" (last: {last})")}", false);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using Orchestration.Config;
+using Orchestration.IO;
+
+namespace Orchestration.Lifecycle;
+
+/// <summary>
+/// Builds the .NET project of each server once (Release), and not at all when nothing under the
+/// project folder changed since the last build: MSBuild alone costs seconds even when up to date.
+/// </summary>
+public sealed class BackendBuilder(LocalPaths paths, string dotnet)
+{
+    private static readonly string[] IgnoredDirectories = ["bin", "obj", ".local", ".git", "node_modules"];
+
+    public sealed record Built(string Project, string TargetPath, bool WasUpToDate);
+
+    public async Task<Built> EnsureBuiltAsync(string project, CancellationToken cancellationToken)
+    {
+        var stamp = StampFile(project);
+        if (File.Exists(stamp))
+        {
+            var target = (await File.ReadAllTextAsync(stamp, cancellationToken).ConfigureAwait(false)).Trim();
+            if (File.Exists(target) && NewestInput(project) <= File.GetLastWriteTimeUtc(stamp))
+                return new Built(project, target, WasUpToDate: true);
+        }
+        var targetPath = await BuildAsync(project, outputDirectory: null, cancellationToken).ConfigureAwait(false);
+        AtomicFile.WriteAllText(stamp, targetPath + "\n");
+        return new Built(project, targetPath, WasUpToDate: false);
+    }
+
+    /// <summary>Runs <c>dotnet build -c Release</c> and returns the built dll; throws with the compiler's errors on failure.</summary>
+    public async Task<string> BuildAsync(string project, string? outputDirectory, CancellationToken cancellationToken)
+    {
+        var args = new List<string> { "build", project, "-c", "Release", "-nologo", "-clp:NoSummary;ErrorsOnly", "-getProperty:TargetPath" };
+        if (outputDirectory is not null) args.AddRange(["-o", outputDirectory]);
+        var result = await Cli.Wrap(dotnet).WithArguments(args)
+            .WithEnvironmentVariables(e => e.Set("DOTNET_NOLOGO", "1").Set("DOTNET_CLI_TELEMETRY_OPTOUT", "1"))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var target = lines.LastOrDefault(l => l.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+        if (!result.IsSuccess || target is null)
+        {
+            var errors = string.Join('\n', lines.Concat(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(20));
+            throw new BackendBuildException(project, string.IsNullOrWhiteSpace(errors) ? result.StandardOutput + result.StandardError : errors);
+        }
+        if (outputDirectory is not null) target = Path.Combine(outputDirectory, Path.GetFileName(target));
+        return target;
+    }
+
+    /// <summary>The newest write time of any source under the project's folder (bin, obj and friends excluded).</summary>
+    public static DateTime NewestInput(string project)
+    {
+        var newest = File.GetLastWriteTimeUtc(project);
+        var stack = new Stack<string>([Path.GetDirectoryName(project)!]);
+        while (stack.Count > 0)
+        {
+            var dir = stack.Pop();
+            foreach (var file in Directory.EnumerateFiles(dir))
+            {
+                var t = File.GetLastWriteTimeUtc(file);
+                if (t > newest) newest = t;
+            }
+            foreach (var sub in Directory.EnumerateDirectories(dir))
+            {
+                if (!IgnoredDirectories.Contains(Path.GetFileName(sub))) stack.Push(sub);
+            }
+        }
+        // Shared build settings above the project change what it builds too.
+        for (var dir = Path.GetDirectoryName(Path.GetDirectoryName(project)); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            foreach (var name in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json" })
+            {
+                var file = Path.Combine(dir, name);
+                if (File.Exists(file) && File.GetLastWriteTimeUtc(file) > newest) newest = File.GetLastWriteTimeUtc(file);
+            }
+        }
+        return newest;
+    }
+
+    private string StampFile(string project) =>
+        Path.Combine(paths.Root, "build", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(project)))[..12] + ".stamp");
+}
+
+public sealed class BackendBuildException(string project, string errors)
+    : Exception($"Building {project} failed:\n{errors}")
+{
+    public string Project { get; } = project;
+    public string Errors { get; } = errors;
+}

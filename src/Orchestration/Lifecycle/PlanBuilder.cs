@@ -1,0 +1,100 @@
+using System.Globalization;
+using Orchestration.Config;
+using Orchestration.Processes;
+using Orchestration.Supervision;
+
+namespace Orchestration.Lifecycle;
+
+/// <summary>Turns a validated deployment into the supervisor's plan: every argv, environment and path resolved.</summary>
+public static class PlanBuilder
+{
+    /// <param name="config">The validated deployment.</param>
+    /// <param name="nginxBinary">The nginx that EnsureNginx found.</param>
+    /// <param name="builtBackends">Server name → the built dll of its .NET project.</param>
+    /// <param name="dotnet">The dotnet host that runs .NET backends.</param>
+    public static SupervisorPlan Build(DeploymentConfig config, string nginxBinary, IReadOnlyDictionary<string, string> builtBackends, string dotnet)
+    {
+        var paths = config.Paths;
+        var instances = config.Instances.Select(i => new InstancePlan
+        {
+            Server = i.Server.Name,
+            Port = i.Port,
+            Modules = i.Modules,
+            Process = InstanceProcess(config, i, builtBackends, dotnet),
+        }).ToList();
+        return new SupervisorPlan
+        {
+            ConfigPath = config.ConfigPath,
+            LocalDir = config.LocalDir,
+            Instances = instances,
+            Nginx = new ProcessSpec
+            {
+                Name = "nginx",
+                Argv = NginxArgv(nginxBinary, paths),
+                WorkingDirectory = config.LocalDir,
+            },
+            GatewayPort = config.Nginx.Port,
+            GatewayAddress = config.Nginx.Listen,
+            StopTimeoutSeconds = config.StopTimeout,
+            Watch = WatchPlans(config),
+        };
+    }
+
+    /// <summary>nginx in the foreground under the supervisor, every path inside local_dir.</summary>
+    public static IReadOnlyList<string> NginxArgv(string nginxBinary, LocalPaths paths) =>
+        [nginxBinary, "-c", paths.NginxConf, "-p", paths.Root + "/", "-e", paths.NginxErrorLog, "-g", "daemon off;"];
+
+    private static ProcessSpec InstanceProcess(DeploymentConfig config, InstanceSpec instance, IReadOnlyDictionary<string, string> builtBackends, string dotnet)
+    {
+        var server = instance.Server;
+        var modules = string.Join(',', instance.Modules);
+        var env = new Dictionary<string, string>
+        {
+            ["ENABLED_MODULES"] = modules,
+            ["INSTANCE_NAME"] = instance.Name,
+            ["ASPNETCORE_URLS"] = instance.Url,
+            ["API_BASE_URL"] = config.ApiBaseUrl,
+            ["PORT"] = instance.Port.ToString(CultureInfo.InvariantCulture),
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        foreach (var (key, value) in server.Env) env[key] = value;
+
+        if (server.Command is { } command)
+        {
+            return new ProcessSpec
+            {
+                Name = instance.Name,
+                Argv = command.Select(a => Expand(a, instance, modules)).ToList(),
+                WorkingDirectory = config.BaseDirectory,
+                Environment = env,
+            };
+        }
+        var dll = builtBackends.TryGetValue(server.Name, out var built)
+            ? built
+            : throw new InvalidOperationException($"Server '{server.Name}' runs a .NET project that was not built");
+        return new ProcessSpec
+        {
+            Name = instance.Name,
+            Argv = [dotnet, dll],
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            Environment = env,
+        };
+    }
+
+    /// <summary>The placeholders a <c>command</c> may use: {port} {name} {instance} {modules}.</summary>
+    public static string Expand(string argument, InstanceSpec instance, string modules) => argument
+        .Replace("{port}", instance.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{name}", instance.Name, StringComparison.Ordinal)
+        .Replace("{instance}", instance.Index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+        .Replace("{modules}", modules, StringComparison.Ordinal);
+
+    private static IReadOnlyList<WatchPlan> WatchPlans(DeploymentConfig config) =>
+        config.Servers.Where(s => s.Reload).Select(s => new WatchPlan
+        {
+            Server = s.Name,
+            Directory = s.IsDotNetProject && s.Project is not null ? Path.GetDirectoryName(s.Project)! : (s.BaseDirectoryForWatch ?? config.BaseDirectory),
+            Include = s.IsDotNetProject ? ["**/*"] : (s.Watch.Count > 0 ? s.Watch : ["**/*"]),
+            BuildCommand = s.IsDotNetProject && s.Project is not null ? ["dotnet", "build", s.Project, "-c", "Release", "-nologo", "-v", "q"] : [],
+        }).ToList();
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Orchestration.Config;
+using Orchestration.IO;
+
+namespace Orchestration.Lifecycle;
+
+/// <summary>
+/// One Start (or Restart, or Stop) at a time per deployment (DESIGN rule 5): an exclusive lock on
+/// <c>.local/start.lock</c>, released by the kernel even if this process dies.
+/// </summary>
+public sealed class StartLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private StartLock(FileStream stream) => _stream = stream;
+
+    /// <summary>Takes the lock, or throws <see cref="InvalidOperationException"/> naming the pid that holds it.</summary>
+    public static StartLock Acquire(LocalPaths paths)
+    {
+        AtomicFile.EnsureOwnerOnlyDirectory(paths.Root);
+        try
+        {
+            var stream = new FileStream(paths.Lock, new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                UnixCreateMode = AtomicFile.OwnerOnlyFile,
+            });
+            stream.SetLength(0);
+            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+            stream.Write(pid);
+            stream.Flush();
+            return new StartLock(stream);
+        }
+        catch (IOException)
+        {
+            var holder = ReadHolder(paths.Lock);
+            throw new InvalidOperationException(
+                $"Another Start, Stop or Restart of this deployment is running{(holder is null ? "" : $" (pid {holder})")}. " +
+                $"Wait for it to finish; the lock is {paths.Lock}.");
+        }
+    }
+
+    private static string? ReadHolder(string path)
+    {
+        try
+        {
+            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var r = new StreamReader(s);
+            return r.ReadLine()?.Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

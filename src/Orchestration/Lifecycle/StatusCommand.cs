@@ -1,0 +1,74 @@
+using Orchestration.Config;
+using Orchestration.Health;
+using Orchestration.Processes;
+using Orchestration.State;
+
+namespace Orchestration.Lifecycle;
+
+public enum StackHealth
+{
+    Running = 0,
+    Degraded = 1,
+    Stopped = 3,
+}
+
+public sealed record ModuleHealth(string Module, bool Healthy, double LatencyMs, string? Error);
+
+public sealed record ProcessRow(
+    string Name, ProcessKind Kind, int Pid, int Port, string State, IReadOnlyList<ModuleHealth> Modules,
+    double UptimeSeconds, int Restarts, long RssKb, string? Log);
+
+public sealed record StatusReport(StackHealth Overall, string GatewayUrl, ModuleHealth? Gateway, IReadOnlyList<ProcessRow> Processes, IReadOnlyList<WatchRecord> Watch)
+{
+    /// <summary>0 running and healthy, 1 degraded (something down or unhealthy), 3 stopped.</summary>
+    public int ExitCode => (int)Overall;
+}
+
+/// <summary>Status: what runs, proven ours, and whether every module answers, directly and through the gateway.</summary>
+public sealed class StatusCommand(DeploymentConfig config)
+{
+    public async Task<StatusReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var stack = await RunningStack.ReadAsync(config.Paths, cancellationToken).ConfigureAwait(false);
+        var gatewayHost = config.Nginx.Listen is "0.0.0.0" or "*" ? "127.0.0.1" : config.Nginx.Listen;
+        var gatewayUrl = $"http://{gatewayHost}:{config.Nginx.Port}";
+        if (stack.IsEmpty || stack.State is null)
+            return new StatusReport(StackHealth.Stopped, gatewayUrl, null, [], []);
+
+        using var probe = new HealthProbe();
+        var timeout = TimeSpan.FromSeconds(config.Health.TimeoutSeconds);
+        var now = DateTimeOffset.Now;
+        var rows = await Task.WhenAll(stack.State.Processes.Select(async p =>
+        {
+            var info = p.Identity.FindAlive();
+            var modules = info is null || p.Kind != ProcessKind.Instance
+                ? []
+                : await Task.WhenAll(p.Modules.Select(m => ProbeModuleAsync(probe, $"http://127.0.0.1:{p.Port}", m, timeout, cancellationToken))).ConfigureAwait(false);
+            var state = info is null ? (p.Status == ProcessStatus.Restarting ? "restarting" : "exited") : p.Status.ToString().ToLowerInvariant();
+            return new ProcessRow(p.Name, p.Kind, p.Pid, p.Port, state, modules,
+                info is null ? 0 : (now - p.StartedAt).TotalSeconds, p.Restarts, info?.RssKb ?? 0, p.Log);
+        })).ConfigureAwait(false);
+
+        ModuleHealth? gateway = null;
+        if (rows.Any(r => r.Kind == ProcessKind.Nginx && r.Pid > 0 && r.State != "exited"))
+            gateway = await ProbeModuleAsync(probe, gatewayUrl, ModuleNames.Core, timeout, cancellationToken).ConfigureAwait(false);
+
+        var supervisorRow = new ProcessRow("supervisor", ProcessKind.Supervisor, stack.State.Supervisor.Pid, 0,
+            stack.SupervisorAlive ? "running" : "gone", [], stack.SupervisorAlive ? (now - stack.State.Supervisor.StartedAt).TotalSeconds : 0,
+            0, ProcInfo.Read(stack.State.Supervisor.Pid)?.RssKb ?? 0, stack.State.Supervisor.Log);
+
+        var allRows = rows.Prepend(supervisorRow).ToList();
+        var expected = config.Instances.Count() + 1;
+        var healthy = stack.SupervisorAlive
+            && rows.Count(r => r.State == "running" && r.Modules.All(m => m.Healthy)) == expected
+            && gateway is { Healthy: true };
+        var overall = healthy ? StackHealth.Running : rows.All(r => r.State is "exited" or "stopped") && !stack.SupervisorAlive ? StackHealth.Stopped : StackHealth.Degraded;
+        return new StatusReport(overall, gatewayUrl, gateway, allRows, stack.State.Watch);
+    }
+
+    private async Task<ModuleHealth> ProbeModuleAsync(HealthProbe probe, string baseUrl, string module, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var result = await probe.ProbeAsync(HealthUrls.For(baseUrl, config.ApiBaseUrl, module), timeout, cancellationToken).ConfigureAwait(false);
+        return new ModuleHealth(module, result.Healthy, Math.Round(result.Latency.TotalMilliseconds, 1), result.Error);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using Orchestration.State;
+using Spectre.Console;
+
+namespace Orchestration.Lifecycle;
+
+/// <summary>Renders a <see cref="StatusReport"/> as the table a developer reads, or JSON for scripts.</summary>
+public static class StatusView
+{
+    public static string Json(StatusReport report) => JsonSerializer.Serialize(report, StateJson.Options);
+
+    public static void Render(StatusReport report, IAnsiConsole console)
+    {
+        var verdict = report.Overall switch
+        {
+            StackHealth.Running => "[green]running[/]",
+            StackHealth.Degraded => "[yellow]degraded[/]",
+            _ => "[grey]stopped[/]",
+        };
+        console.MarkupLine($"Stack: {verdict}");
+        if (report.Overall == StackHealth.Stopped)
+        {
+            console.MarkupLine("Nothing is running. Start it with [bold]./build.sh Start[/].");
+            return;
+        }
+        var gateway = report.Gateway is { } g
+            ? (g.Healthy ? $"[green]healthy[/] ({g.LatencyMs.ToString("0.#", CultureInfo.InvariantCulture)} ms)" : $"[red]unhealthy[/] ({Markup.Escape(g.Error ?? "")})")
+            : "[red]not running[/]";
+        console.MarkupLine($"Gateway: {Markup.Escape(report.GatewayUrl)} {gateway}");
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("Name", "PID", "Port", "State", "Health", "Uptime", "Restarts", "Memory");
+        foreach (var row in report.Processes)
+        {
+            table.AddRow(
+                Markup.Escape(row.Name),
+                row.Pid.ToString(CultureInfo.InvariantCulture),
+                row.Port == 0 ? "-" : row.Port.ToString(CultureInfo.InvariantCulture),
+                StateMarkup(row.State),
+                HealthMarkup(row),
+                row.UptimeSeconds <= 0 ? "-" : Uptime(row.UptimeSeconds),
+                row.Restarts.ToString(CultureInfo.InvariantCulture),
+                row.RssKb == 0 ? "-" : $"{row.RssKb / 1024.0:0.0} MB");
+        }
+        console.Write(table);
+        foreach (var w in report.Watch)
+        {
+            var last = w.LastReloadAt is { } at
+                ? $"last reload {at:HH:mm:ss} in {w.LastReloadSeconds:0.0} s: {w.LastReloadResult}"
+                : "no reload yet";
+            console.MarkupLine($"Watch {Markup.Escape(w.Server)}: {(w.Watching ? "on" : "off")}, {Markup.Escape(last)}");
+            if (w.LastError is { } error) console.MarkupLine($"  [red]{Markup.Escape(error)}[/]");
+        }
+    }
+
+    private static string StateMarkup(string state) => state switch
+    {
+        "running" => "[green]running[/]",
+        "starting" or "restarting" => $"[yellow]{state}[/]",
+        _ => $"[red]{Markup.Escape(state)}[/]",
+    };
+
+    private static string HealthMarkup(ProcessRow row) => row.Modules.Count == 0
+        ? "-"
+        : string.Join(" ", row.Modules.Select(m => m.Healthy
+            ? $"[green]{Markup.Escape(m.Module)} ✓[/] {m.LatencyMs.ToString("0.#", CultureInfo.InvariantCulture)}ms"
+            : $"[red]{Markup.Escape(m.Module)} ✗[/]"));
+
+    private static string Uptime(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(seconds);
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.0}s";
+    }
+}

@@ -1,0 +1,57 @@
+using Orchestration.Config;
+using Orchestration.Processes;
+using Orchestration.State;
+using Orchestration.Supervision;
+
+namespace Orchestration.Lifecycle;
+
+/// <summary>
+/// Stop: asks the supervisor; when it is gone (killed, crashed), stops every recorded process that is
+/// still provably ours from <c>state.json</c> alone, nginx first, then verifies every port is free.
+/// </summary>
+public sealed class StopCommand(LocalPaths paths)
+{
+    public sealed record Result(bool WasRunning, StopReport Report, bool ViaSupervisor);
+
+    public async Task<Result> RunAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var store = new StateStore(paths);
+        var state = store.Load();
+        if (state is null) return new Result(false, new StopReport([], []), false);
+
+        if (state.Supervisor.Identity.FindAlive() is { } supervisor)
+        {
+            var client = new ControlClient(paths.ControlSocket);
+            var answer = await client.SendAsync(new ControlRequest(ControlCommands.Stop, Timeout: timeout.TotalSeconds),
+                timeout + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            if (answer?.Stop is { } report)
+            {
+                await WaitExitAsync(state.Supervisor, cancellationToken).ConfigureAwait(false);
+                return new Result(true, report, true);
+            }
+        }
+        return new Result(true, await StopFromStateAsync(state, store, timeout, cancellationToken).ConfigureAwait(false), false);
+    }
+
+    /// <summary>The supervisor is gone: end what state.json proves ours, nginx first, then instances, then the supervisor record.</summary>
+    private static async Task<StopReport> StopFromStateAsync(DeploymentState state, StateStore store, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<StopOutcome>();
+        foreach (var group in state.Processes.Append(state.Supervisor).GroupBy(p => p.Kind switch { ProcessKind.Nginx => 0, ProcessKind.Instance => 1, _ => 2 }).OrderBy(g => g.Key))
+        {
+            var requests = group.Where(p => p.Pid > 0 && p.StartTicks > 0).Select(p => p.ToStopRequest());
+            outcomes.AddRange(await ProcessTerminator.StopAsync(requests, timeout, cancellationToken).ConfigureAwait(false));
+        }
+        var ports = state.Processes.Select(p => (p.Port, "127.0.0.1"));
+        var busy = await PortRelease.WaitFreeAsync(ports, cancellationToken).ConfigureAwait(false);
+        var report = new StopReport(outcomes, busy);
+        if (report.Clean) store.Clear();
+        return report;
+    }
+
+    private static async Task WaitExitAsync(ProcessRecord supervisor, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 150 && supervisor.Identity.FindAlive() is not null; i++)
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Orchestration.Config;
+using Orchestration.IO;
+using Orchestration.Supervision;
+
+namespace Orchestration.Lifecycle;
+
+/// <summary>
+/// Starts the detached supervisor: its own session (survives the terminal and this process), stdio
+/// on a file (never on our pipes, so a caller reading our output is not held open), running from a
+/// private copy of this program so a rebuild of the build program never pulls files from under it.
+/// </summary>
+public sealed class SupervisorLauncher(LocalPaths paths, string dotnet, string programDirectory, string entryAssemblyName)
+{
+    public static SupervisorLauncher ForThisProgram(LocalPaths paths) => new(
+        paths,
+        Environment.ProcessPath ?? "dotnet",
+        AppContext.BaseDirectory,
+        Path.GetFileName(System.Reflection.Assembly.GetEntryAssembly()!.Location));
+
+    public string ProgramCopy => Path.Combine(paths.Root, "supervisor");
+
+    /// <summary>Writes the plan, launches the supervisor and waits until its socket answers.</summary>
+    public async Task<ControlClient> LaunchAsync(SupervisorPlan plan, CancellationToken cancellationToken)
+    {
+        AtomicFile.EnsureOwnerOnlyDirectory(paths.Root);
+        AtomicFile.EnsureOwnerOnlyDirectory(paths.Logs);
+        var planPath = Path.Combine(paths.Root, "plan.json");
+        plan.Save(planPath);
+        CopyProgram();
+        var console = Path.Combine(paths.Logs, "supervisor.console.log");
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = paths.Root,
+        };
+        // sh forks the supervisor into the background and exits: the supervisor is nobody's child
+        // but init's, in a session of its own, with stdio on a file.
+        foreach (var arg in new[] { "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", console, dotnet, Path.Combine(ProgramCopy, entryAssemblyName), SupervisorHost.Verb, "--plan", planPath })
+            start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using (var shell = Process.Start(start)!)
+            await shell.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+
+        var client = new ControlClient(paths.ControlSocket);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            var answer = await client.SendAsync(new ControlRequest(ControlCommands.Ping), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            if (answer is { Ok: true }) return client;
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+        var tail = string.Join('\n', Logs.LogFiles.LastLines(console, 20));
+        throw new InvalidOperationException($"The supervisor did not start within 15 s. {console}:\n{tail}");
+    }
+
+    /// <summary>Copies the program (only the files that differ) into local_dir/supervisor.</summary>
+    private void CopyProgram()
+    {
+        foreach (var source in Directory.EnumerateFiles(programDirectory, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(programDirectory, source);
+            if (relative.StartsWith("supervisor" + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
+            var target = Path.Combine(ProgramCopy, relative);
+            var from = new FileInfo(source);
+            var to = new FileInfo(target);
+            if (to.Exists && to.Length == from.Length && to.LastWriteTimeUtc == from.LastWriteTimeUtc) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            // Never write into a file a running program may have mapped: write beside it, then rename.
+            var temp = target + ".tmp";
+            File.Copy(source, temp, overwrite: true);
+            File.SetLastWriteTimeUtc(temp, from.LastWriteTimeUtc);
+            File.Move(temp, target, overwrite: true);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using Orchestration.Config;
+using Orchestration.IO;
+
+namespace Orchestration.Logs;
+
+/// <summary>
+/// Every line a child prints goes whole to <c>logs/&lt;name&gt;.log</c> and, prefixed with the name
+/// padded to 20, to <c>logs/backend-unified.log</c>. One writer per deployment (the supervisor),
+/// so lines from different processes never interleave mid-line.
+/// </summary>
+public sealed class LogRouter : IDisposable
+{
+    public const string SupervisorName = "supervisor";
+    private readonly LocalPaths _paths;
+    private readonly Dictionary<string, FileStream> _files = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public LogRouter(LocalPaths paths)
+    {
+        _paths = paths;
+        AtomicFile.EnsureOwnerOnlyDirectory(paths.Logs);
+    }
+
+    public static string UnifiedLine(string name, string line) => $"{name,-20}>> {line}";
+
+    public static string Timestamped(string level, string message) =>
+        $"[{DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}] [{level}] {message}";
+
+    /// <summary>A line of a child's stdout or stderr.</summary>
+    public void Write(string name, string line)
+    {
+        lock (_gate)
+        {
+            Append(_paths.LogFor(name), line);
+            Append(_paths.UnifiedLog, UnifiedLine(name, line));
+        }
+    }
+
+    /// <summary>A supervisor event (start, exit, restart, reload) in the unified log.</summary>
+    public void Event(string message, string level = "INFO") => Write(SupervisorName, Timestamped(level, message));
+
+    /// <summary>Empties every log, keeping the files (logs-clean), safe while children keep writing.</summary>
+    public void TruncateAll()
+    {
+        lock (_gate)
+        {
+            foreach (var stream in _files.Values)
+            {
+                stream.Flush();
+                stream.SetLength(0);
+                stream.Position = 0;
+            }
+            LogFiles.TruncateUnowned(_paths, _files.Keys);
+        }
+    }
+
+    private void Append(string path, string line)
+    {
+        if (!_files.TryGetValue(path, out var stream))
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.Write,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                UnixCreateMode = AtomicFile.OwnerOnlyFile,
+            };
+            stream = new FileStream(path, options);
+            stream.Seek(0, SeekOrigin.End);
+            _files[path] = stream;
+        }
+        if (stream.Position > stream.Length) stream.Position = stream.Length; // someone else truncated it
+        stream.Write(Encoding.UTF8.GetBytes(line + "\n"));
+        stream.Flush();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var stream in _files.Values) stream.Dispose();
+            _files.Clear();
+        }
+    }
+}

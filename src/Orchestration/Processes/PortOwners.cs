@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Orchestration.Processes;
+
+/// <summary>Who holds a listening TCP port: /proc/net/tcp{,6} gives the socket inode, /proc/*/fd the pid.</summary>
+public static class PortOwners
+{
+    private const string Listen = "0A";
+
+    public sealed record Owner(int Pid, int Uid, string User, string CommandLine)
+    {
+        public override string ToString() => $"pid {Pid} ({User}): {CommandLine}";
+    }
+
+    /// <summary>Processes with a socket listening on <paramref name="port"/>; empty when none can be seen.</summary>
+    public static IReadOnlyList<Owner> Find(int port)
+    {
+        var inodes = ListeningInodes(port);
+        if (inodes.Count == 0) return [];
+        var owners = new List<Owner>();
+        foreach (var pid in ProcInfo.AllPids())
+        {
+            if (!HoldsAny(pid, inodes)) continue;
+            if (ProcInfo.Read(pid) is { } info)
+                owners.Add(new Owner(pid, info.Uid, UserName(info.Uid), info.Argv.Count > 0 ? info.CommandLine : "?"));
+        }
+        return owners;
+    }
+
+    private static HashSet<string> ListeningInodes(int port)
+    {
+        var inodes = new HashSet<string>();
+        var hexPort = port.ToString("X4", CultureInfo.InvariantCulture);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table)) continue;
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length < 10 || f[3] != Listen) continue;
+                if (f[1].EndsWith(":" + hexPort, StringComparison.Ordinal)) inodes.Add(f[9]);
+            }
+        }
+        return inodes;
+    }
+
+    private static bool HoldsAny(int pid, HashSet<string> inodes)
+    {
+        try
+        {
+            foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+            {
+                var target = new FileInfo(fd).LinkTarget;
+                if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal) && inodes.Contains(target[8..^1]))
+                    return true;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+        return false;
+    }
+
+    private static string UserName(int uid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var f = line.Split(':');
+                if (f.Length > 2 && f[2] == uid.ToString(CultureInfo.InvariantCulture)) return f[0];
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return uid.ToString(CultureInfo.InvariantCulture);
+    }
+}

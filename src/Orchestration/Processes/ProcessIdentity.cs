@@ -1,0 +1,18 @@
+namespace Orchestration.Processes;
+
+/// <summary>
+/// Who a process is, beyond its pid: its start time (clock ticks after boot) and argv. A pid can be
+/// reused by another program; pid + start time + argv cannot (process-safety rule 1).
+/// </summary>
+public sealed record ProcessIdentity(int Pid, long StartTicks, IReadOnlyList<string> Argv)
+{
+    public static ProcessIdentity? Capture(int pid) =>
+        ProcInfo.Read(pid) is { } info ? new ProcessIdentity(pid, info.StartTicks, info.Argv) : null;
+
+    /// <summary>True when <paramref name="info"/> is still this very process.</summary>
+    public bool Matches(ProcInfo? info) =>
+        info is not null && info.Pid == Pid && info.StartTicks == StartTicks && info.Argv.SequenceEqual(Argv);
+
+    /// <summary>The live, not-exited process with this identity, or null when it is gone or the pid was reused.</summary>
+    public ProcInfo? FindAlive() => ProcInfo.Read(Pid) is { HasExited: false } info && Matches(info) ? info : null;
+}

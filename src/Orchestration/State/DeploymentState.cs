@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestration.Processes;
+
+namespace Orchestration.State;
+
+/// <summary>
+/// What is running for one deployment, as <c>.local/state.json</c> records it. Written only by the
+/// supervisor (atomically); read by Stop, Status and Start, also when the supervisor is gone.
+/// </summary>
+public sealed record DeploymentState
+{
+    public required ProcessRecord Supervisor { get; init; }
+    public required string ConfigPath { get; init; }
+    public required string PlanHash { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public IReadOnlyList<ProcessRecord> Processes { get; init; } = [];
+    public IReadOnlyList<WatchRecord> Watch { get; init; } = [];
+}
+
+public enum ProcessKind
+{
+    Supervisor,
+    Instance,
+    Nginx,
+}
+
+public enum ProcessStatus
+{
+    Starting,
+    Running,
+    Restarting,
+    Exited,
+    Stopped,
+}
+
+public sealed record ProcessRecord
+{
+    public required string Name { get; init; }
+    public required ProcessKind Kind { get; init; }
+    public string? Server { get; init; }
+    public int Port { get; init; }
+    public IReadOnlyList<string> Modules { get; init; } = [];
+    public required int Pid { get; init; }
+    public required int ProcessGroup { get; init; }
+    public required long StartTicks { get; init; }
+    public required IReadOnlyList<string> Argv { get; init; }
+    public required ProcessStatus Status { get; init; }
+    public int? ExitCode { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? ExitedAt { get; init; }
+    public int Restarts { get; init; }
+    public string? Log { get; init; }
+
+    [JsonIgnore]
+    public ProcessIdentity Identity => new(Pid, StartTicks, Argv);
+
+    [JsonIgnore]
+    public bool IsNginx => Kind == ProcessKind.Nginx;
+
+    /// <summary>How Stop asks this process to leave: nginx SIGQUIT to its master, others SIGTERM to the group.</summary>
+    public StopRequest ToStopRequest() => Kind == ProcessKind.Nginx
+        ? new StopRequest(Name, Identity, ProcessGroup, Posix.SIGQUIT, SignalGroupGracefully: false)
+        : new StopRequest(Name, Identity, ProcessGroup, Posix.SIGTERM, SignalGroupGracefully: true);
+}
+
+/// <summary>Watch-mode facts per server, shown by Status.</summary>
+public sealed record WatchRecord
+{
+    public required string Server { get; init; }
+    public bool Watching { get; init; }
+    public DateTimeOffset? LastReloadAt { get; init; }
+    public double? LastReloadSeconds { get; init; }
+    public string? LastReloadResult { get; init; }
+    public string? LastError { get; init; }
+}
+
+public static class StateJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}

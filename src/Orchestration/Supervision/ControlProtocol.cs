@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Orchestration.State;
+
+namespace Orchestration.Supervision;
+
+/// <summary>The supervisor's commands, one JSON line per connection on the owner-only socket.</summary>
+public static class ControlCommands
+{
+    public const string Ping = "ping";
+    public const string Status = "status";
+    public const string Started = "started";
+    public const string StartNginx = "start-nginx";
+    public const string ReloadNginx = "reload-nginx";
+    public const string Restart = "restart";
+    public const string Stop = "stop";
+    public const string LogsClean = "logs-clean";
+}
+
+public sealed record ControlRequest(string Command, string? Name = null, double? Timeout = null);
+
+public sealed record ControlResponse
+{
+    public bool Ok { get; init; }
+    public string? Error { get; init; }
+    public DeploymentState? State { get; init; }
+    public StopReport? Stop { get; init; }
+
+    public static ControlResponse Success(DeploymentState? state = null) => new() { Ok = true, State = state };
+    public static ControlResponse Failure(string error) => new() { Ok = false, Error = error };
+}
+
+internal static class ControlJson
+{
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Compact);
+
+    public static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Compact);
+
+    private static readonly JsonSerializerOptions Compact = new(StateJson.Options) { WriteIndented = false };
+}

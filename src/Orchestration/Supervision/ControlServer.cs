@@ -1,0 +1,105 @@
+using System.Net.Sockets;
+using System.Text;
+using Orchestration.IO;
+using Orchestration.Logs;
+
+namespace Orchestration.Supervision;
+
+/// <summary>Answers <see cref="ControlRequest"/>s on <c>.local/supervisor.sock</c> (mode 0600, DESIGN rule 8).</summary>
+public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string socketPath, TimeSpan defaultStopTimeout) : IDisposable
+{
+    private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+
+    public void Start()
+    {
+        if (File.Exists(socketPath)) File.Delete(socketPath);
+        _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+        File.SetUnixFileMode(socketPath, AtomicFile.OwnerOnlyFile);
+        _listener.Listen(16);
+        _ = AcceptLoopAsync();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (true)
+        {
+            Socket connection;
+            try
+            {
+                connection = await _listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            _ = ServeAsync(connection);
+        }
+    }
+
+    private async Task ServeAsync(Socket connection)
+    {
+        using (connection)
+        {
+            await using var stream = new NetworkStream(connection, ownsSocket: false);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            ControlResponse response;
+            try
+            {
+                var line = await reader.ReadLineAsync().ConfigureAwait(false);
+                var request = line is null ? null : ControlJson.Deserialize<ControlRequest>(line);
+                response = request is null ? ControlResponse.Failure("empty request") : await HandleAsync(request).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logs.Event($"Control request failed: {ex.Message}", "ERROR");
+                response = ControlResponse.Failure(ex.Message);
+            }
+            var bytes = Encoding.UTF8.GetBytes(ControlJson.Serialize(response) + "\n");
+            try
+            {
+                await stream.WriteAsync(bytes).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // the client went away; nothing to answer
+            }
+        }
+    }
+
+    private async Task<ControlResponse> HandleAsync(ControlRequest request)
+    {
+        var timeout = TimeSpan.FromSeconds(request.Timeout ?? defaultStopTimeout.TotalSeconds);
+        switch (request.Command)
+        {
+            case ControlCommands.Ping:
+            case ControlCommands.Status:
+                return ControlResponse.Success(supervisor.Snapshot());
+            case ControlCommands.Started:
+                supervisor.MarkStarted();
+                return ControlResponse.Success();
+            case ControlCommands.StartNginx:
+                return Result(await supervisor.StartNginxAsync(CancellationToken.None).ConfigureAwait(false));
+            case ControlCommands.ReloadNginx:
+                return Result(supervisor.ReloadNginx());
+            case ControlCommands.Restart when request.Name is { } name:
+                return Result(await supervisor.RestartInstanceAsync(name, timeout, CancellationToken.None).ConfigureAwait(false));
+            case ControlCommands.LogsClean:
+                logs.TruncateAll();
+                return ControlResponse.Success();
+            case ControlCommands.Stop:
+                var report = await supervisor.StopAllAsync(timeout, CancellationToken.None).ConfigureAwait(false);
+                return new ControlResponse { Ok = report.Clean, Stop = report, Error = report.Clean ? null : report.Describe() };
+            default:
+                return ControlResponse.Failure($"unknown command '{request.Command}'");
+        }
+    }
+
+    private ControlResponse Result(string? error) =>
+        error is null ? ControlResponse.Success(supervisor.Snapshot()) : ControlResponse.Failure(error);
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        if (File.Exists(socketPath)) File.Delete(socketPath);
+    }
+}

@@ -1,0 +1,44 @@
+using Orchestration.Processes;
+using Orchestration.State;
+
+namespace Orchestration.Supervision;
+
+/// <summary>The supervisor's runtime view of one child: owned and mutated by <see cref="Supervisor"/> only.</summary>
+internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, string? server, int port, IReadOnlyList<string> modules)
+{
+    public ProcessSpec Spec { get; set; } = spec;
+    public ProcessKind Kind { get; } = kind;
+    public string? Server { get; } = server;
+    public int Port { get; set; } = port;
+    public IReadOnlyList<string> Modules { get; } = modules;
+    public string Name => Spec.Name;
+
+    public ChildProcess? Child { get; set; }
+    public ProcessIdentity? Identity { get; set; }
+    public ProcessStatus Status { get; set; } = ProcessStatus.Starting;
+    public ChildExit? LastExit { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public int Restarts { get; set; }
+
+    /// <summary>Set while the supervisor itself is ending this child, so its exit is not a crash.</summary>
+    public bool Stopping { get; set; }
+
+    public ProcessRecord ToRecord(string logPath) => new()
+    {
+        Name = Name,
+        Kind = Kind,
+        Server = Server,
+        Port = Port,
+        Modules = Modules,
+        Pid = Identity?.Pid ?? Child?.Pid ?? 0,
+        ProcessGroup = Child?.ProcessGroup ?? 0,
+        StartTicks = Identity?.StartTicks ?? 0,
+        Argv = Identity?.Argv ?? Spec.Argv,
+        Status = Status,
+        ExitCode = LastExit?.ExitCode,
+        StartedAt = StartedAt,
+        ExitedAt = LastExit?.ExitedAt,
+        Restarts = Restarts,
+        Log = logPath,
+    };
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Orchestration.IO;
+using Orchestration.Processes;
+using Orchestration.State;
+
+namespace Orchestration.Supervision;
+
+/// <summary>
+/// Everything the supervisor needs, resolved by Start from the validated config and handed over as
+/// <c>.local/plan.json</c>: the supervisor never parses YAML and never guesses.
+/// </summary>
+public sealed record SupervisorPlan
+{
+    public required string ConfigPath { get; init; }
+    public required string LocalDir { get; init; }
+    public required IReadOnlyList<InstancePlan> Instances { get; init; }
+    public required ProcessSpec Nginx { get; init; }
+    public required int GatewayPort { get; init; }
+    public required string GatewayAddress { get; init; }
+    public double StopTimeoutSeconds { get; init; } = 3;
+    public IReadOnlyList<WatchPlan> Watch { get; init; } = [];
+
+    /// <summary>Same plan, same hash: Start on a running stack compares it to tell "already running" from "config changed".</summary>
+    public string Hash()
+    {
+        var json = JsonSerializer.Serialize(this with { }, StateJson.Options);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
+    }
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, StateJson.Options));
+
+    public static SupervisorPlan Load(string path) =>
+        JsonSerializer.Deserialize<SupervisorPlan>(File.ReadAllText(path), StateJson.Options)
+        ?? throw new InvalidDataException($"{path} holds no supervisor plan");
+}
+
+public sealed record InstancePlan
+{
+    public required ProcessSpec Process { get; init; }
+    public required string Server { get; init; }
+    public required int Port { get; init; }
+    public required IReadOnlyList<string> Modules { get; init; }
+}
+
+/// <summary>A server the supervisor watches for code changes (reload: true).</summary>
+public sealed record WatchPlan
+{
+    public required string Server { get; init; }
+    public required string Directory { get; init; }
+    public IReadOnlyList<string> Include { get; init; } = ["**/*"];
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>The build to run after a change (argv), or empty for a command server that needs none.</summary>
+    public IReadOnlyList<string> BuildCommand { get; init; } = [];
+}
