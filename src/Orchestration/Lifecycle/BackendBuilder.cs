@@ -1,7 +1,6 @@
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
-using Orchestration.Config;
 using Orchestration.IO;
 
 namespace Orchestration.Lifecycle;
@@ -10,7 +9,7 @@ namespace Orchestration.Lifecycle;
 /// Builds the .NET project of each server once (Release), and not at all when nothing under the
 /// project folder changed since the last build: MSBuild alone costs seconds even when up to date.
 /// </summary>
-public sealed class BackendBuilder(LocalPaths paths, string dotnet)
+public sealed class BackendBuilder(string dotnet)
 {
     private static readonly string[] IgnoredDirectories = ["bin", "obj", ".local", ".git", "node_modules"];
 
@@ -80,8 +79,9 @@ public sealed class BackendBuilder(LocalPaths paths, string dotnet)
         return newest;
     }
 
-    private string StampFile(string project) =>
-        Path.Combine(paths.Root, "build", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(project)))[..12] + ".stamp");
+    /// <summary>In the project's own obj/: every deployment of the project shares one up-to-date check.</summary>
+    private static string StampFile(string project) =>
+        Path.Combine(Path.GetDirectoryName(project)!, "obj", "orchestration-release.stamp");
 }
 
 public sealed class BackendBuildException(string project, string errors)
