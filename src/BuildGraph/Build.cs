@@ -20,7 +20,7 @@ public abstract class Build
     private string? _finalLine;
 
     /// <summary>The folder that holds <c>.nuke/</c>.</summary>
-    public string RootDirectory { get; private set; } = Directory.GetCurrentDirectory();
+    public string RootDirectory { get; internal set; } = Directory.GetCurrentDirectory();
 
     /// <summary><c>RootDirectory/.nuke/temp</c>: logs, plan, test results, the compiled build program.</summary>
     public string TemporaryDirectory => Path.Combine(RootDirectory, ".nuke", "temp");
@@ -93,7 +93,7 @@ public abstract class Build
         }
     }
 
-    private static BuildInputs CollectInputs<T>(T build, string[] args, Expression<Func<T, Target>>[] defaultTargets)
+    internal static BuildInputs CollectInputs<T>(T build, string[] args, Expression<Func<T, Target>>[] defaultTargets)
         where T : Build
     {
         var targets = typeof(T)
