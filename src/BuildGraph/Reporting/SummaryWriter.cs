@@ -10,17 +10,17 @@ internal static class SummaryWriter
     {
         var nameWidth = Math.Max(20, result.Targets.Select(t => t.Name.Length).DefaultIfEmpty(0).Max() + 2);
         var rule = new string('═', nameWidth + 24);
-        var lines = new List<string> { "", rule, Row("Target", "Status", "Duration", nameWidth), new string('─', rule.Length) };
+        var lines = new List<string> { "", rule, Row("Target", "Status", "Duration", nameWidth).TrimEnd(), new string('─', rule.Length) };
         foreach (var run in result.Targets)
         {
             var duration = run.Status is ExecutionStatus.Succeeded or ExecutionStatus.Failed or ExecutionStatus.Aborted ? Format(run.Duration) : "";
-            var line = Row(run.Name, run.Status.ToString(), duration, nameWidth);
-            lines.Add(run.Status is ExecutionStatus.Succeeded || run.Reason is null ? line : $"{line}   {FirstLine(run.Reason)}");
+            var reason = run.Status is ExecutionStatus.Succeeded || run.Reason is null ? "" : FirstLine(run.Reason);
+            lines.Add($"{Row(run.Name, run.Status.ToString(), duration, nameWidth)}   {reason}".TrimEnd());
         }
 
         var total = result.Targets.Aggregate(TimeSpan.Zero, (sum, run) => sum + run.Duration);
         lines.Add(new string('─', rule.Length));
-        lines.Add(Row("Total", "", Format(total), nameWidth));
+        lines.Add(Row("Total", "", Format(total), nameWidth).TrimEnd());
         lines.Add(rule);
         lines.Add("");
         var when = finishedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
@@ -33,7 +33,7 @@ internal static class SummaryWriter
         : $"{(int)duration.TotalMinutes}:{duration.Seconds:00} min";
 
     private static string Row(string name, string status, string duration, int nameWidth) =>
-        $"{name.PadRight(nameWidth)}{status,-12}{duration,10}".TrimEnd();
+        $"{name.PadRight(nameWidth)}{status,-12}{duration,10}";
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }
