@@ -40,8 +40,13 @@ internal static class HelpWriter
             .ToList();
         var optionWidth = rows.Max(r => r.Option.Length) + 2;
         lines.AddRange(rows.Select(r => $"  {r.Option.PadRight(optionWidth)}{r.Text}".TrimEnd()));
-        lines.Add("");
-        lines.Add("Parameters are also read from the environment (--stop-timeout: STOP_TIMEOUT) and .nuke/parameters.json.");
+        if (parameters.Count > 0)
+        {
+            var example = parameters[0];
+            lines.Add("");
+            lines.Add($"Parameters are also read from the environment ({example.Option}: {example.EnvironmentName}) and .nuke/parameters.json.");
+        }
+
         return lines;
     }
 
