@@ -1,0 +1,56 @@
+using BuildGraph;
+using BuildGraph.Tools;
+using CliWrap;
+using Serilog;
+
+/// <summary>
+/// The build program: <c>./build.sh [targets] [--parameters]</c>. Targets are thin wiring; behaviour lives in
+/// src/Orchestration and src/BuildGraph. More targets live in the other Build.*.cs files.
+/// </summary>
+partial class Build : BuildGraph.Build
+{
+    public static int Main(string[] args) => Execute<Build>(args, x => x.Compile);
+
+    [Parameter("Configuration to build and test in")]
+    readonly Configuration Configuration = Configuration.Debug;
+
+    string Solution => Path.Combine(RootDirectory, "Orchestration.sln");
+
+    string TestResultsDirectory => Path.Combine(TemporaryDirectory, "test-results");
+
+    Target Clean => _ => _
+        .Description("Delete bin/ and obj/ under src, tests and build, and the test results")
+        .Before(Compile)
+        .Executes(() =>
+        {
+            var folders = new[] { "src", "tests", "build" }
+                .Select(folder => Path.Combine(RootDirectory, folder))
+                .Where(Directory.Exists)
+                .SelectMany(folder => Directory.EnumerateDirectories(folder, "*", SearchOption.AllDirectories))
+                .Where(folder => Path.GetFileName(folder) is "bin" or "obj")
+                .Append(TestResultsDirectory)
+                .ToList();
+            foreach (var folder in folders.Where(Directory.Exists))
+            {
+                Log.Information("Deleting {Folder}", Path.GetRelativePath(RootDirectory, folder));
+                Directory.Delete(folder, recursive: true);
+            }
+        });
+
+    Target Compile => _ => _
+        .Description("Build the solution")
+        .Executes(ct => ProcessRunner.RunCheckedAsync(
+            Cli.Wrap("dotnet").WithArguments(["build", Solution, "--configuration", Configuration.ToString(), "-nologo"]),
+            ct));
+
+    Target Test => _ => _
+        .Description("Run every test of the solution; prints 'N passed, N failed' as the last line")
+        .DependsOn(Compile)
+        .Executes(async ct =>
+        {
+            var run = await DotNetTest.RunAsync(Solution, Configuration.ToString(), TestResultsDirectory, ct);
+            Log.Information("{Counts}", run.Counts);
+            ReportFinalLine(run.Counts.ToString());
+            run.EnsureSucceeded();
+        });
+}
