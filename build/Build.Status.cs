@@ -23,13 +23,15 @@ partial class Build
     /// <summary>Status's exit code (0 running, 1 degraded, 3 stopped) replaces the build's when Status succeeded.</summary>
     internal static int? ExitCodeOverride;
 
+    TextWriter JsonOut = Console.Out;
+
     Target Status => _ => _
         .Description("Show every process, its health per module, uptime, restarts and memory (exit 0 running, 1 degraded, 3 stopped)")
         .DependsOn(ValidateConfig)
         .Executes(async ct =>
         {
             var report = await new StatusCommand(Deployment).RunAsync(ct);
-            if (Json) Console.Out.WriteLine(StatusView.Json(report));
+            if (Json) JsonOut.WriteLine(StatusView.Json(report));
             else StatusView.Render(report, AnsiConsole.Console);
             ExitCodeOverride = report.ExitCode;
         });

@@ -1,6 +1,7 @@
 using BuildGraph;
 using BuildGraph.Tools;
 using CliWrap;
+using Orchestration.Supervision;
 using Serilog;
 
 /// <summary>
@@ -9,7 +10,21 @@ using Serilog;
 /// </summary>
 partial class Build : BuildGraph.Build
 {
-    public static int Main(string[] args) => Execute<Build>(args, x => x.Compile);
+    public static int Main(string[] args)
+    {
+        // The detached supervisor is this same program, started by Start with the verb first.
+        if (args is [SupervisorHost.Verb, ..]) return SupervisorHost.RunAsync(args).GetAwaiter().GetResult();
+        var code = Execute<Build>(args, x => x.Compile);
+        return code == 0 && ExitCodeOverride is { } status ? status : code;
+    }
+
+    /// <summary>With --json, stdout carries the JSON alone: the log and the summary go to stderr.</summary>
+    protected override void OnBuildInitialized()
+    {
+        if (!Json) return;
+        JsonOut = Console.Out;
+        Console.SetOut(Console.Error);
+    }
 
     [Parameter("Configuration to build and test in")]
     readonly Configuration Configuration = Configuration.Debug;
@@ -45,7 +60,7 @@ partial class Build : BuildGraph.Build
 
     Target Test => _ => _
         .Description("Run every test of the solution; prints 'N passed, N failed' as the last line")
-        .DependsOn(Compile)
+        .DependsOn(Compile, EnsureNginx)
         .Executes(async ct =>
         {
             var run = await DotNetTest.RunAsync(Solution, Configuration.ToString(), TestResultsDirectory, ct);
