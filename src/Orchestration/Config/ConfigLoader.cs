@@ -57,7 +57,7 @@ public static class ConfigLoader
         {
             var mark = ex.Start;
             var message = ex.Message.Contains("Duplicate key", StringComparison.Ordinal)
-                ? "a key appears twice in the same mapping."
+                ? $"key '{KeyAt(text, mark)}' appears twice in the same mapping."
                 : $"YAML syntax error: {Sentence(ex.InnerException?.Message ?? ex.Message)}";
             diagnostics.ErrorAt(mark, "", null, message, "check the indentation (spaces only), colons and quotes on this line and the one before.");
             return null;
@@ -83,6 +83,17 @@ public static class ConfigLoader
             return null;
         }
         return root;
+    }
+
+    /// <summary>The key written at a mark, for "duplicate key" (YamlDotNet does not name it).</summary>
+    private static string KeyAt(string text, Mark mark)
+    {
+        var lines = text.Split('\n');
+        if (mark.Line < 1 || mark.Line > lines.Length) return "?";
+        var line = lines[(int)mark.Line - 1];
+        var start = Math.Min((int)mark.Column - 1, line.Length);
+        var colon = line.IndexOf(':', start);
+        return (colon < 0 ? line[start..] : line[start..colon]).Trim().Trim('"', '\'');
     }
 
     private static string Sentence(string message)

@@ -14,7 +14,7 @@ internal sealed partial class ConfigParser
         if (servers is null)
         {
             if (!diagnostics.Failed("servers"))
-                diagnostics.Error(root.Has("servers") ? "servers" : "", "no servers are defined; a deployment needs at least one.", ServersFix);
+                diagnostics.Error(root.Contains("servers") ? "servers" : "", "no servers are defined; a deployment needs at least one.", ServersFix);
             return result;
         }
         foreach (var name in servers.Keys)
@@ -49,7 +49,7 @@ internal sealed partial class ConfigParser
                 "lower the port or the number of instances.");
 
         var command = ReadCommand(server);
-        var project = ReadProject(server);
+        var project = command is null ? ReadProject(server) : null;
         if (command is not null && server.Has("project"))
             diagnostics.Error(server.Child("project"), "a server runs either a command or a .NET project, not both.", "remove project or command.", atKey: true);
 

@@ -127,7 +127,7 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
         {
             var guess = Suggestions.Closest(text, ["path", "query_param"]);
             diagnostics.Error("websocket.routing_strategy", $"'{text}' is not a routing strategy.",
-                $"use path (/api/v1/<module>/ws) or query_param (/api/v1/ws?type=<module>){(guess is null ? "" : $"; did you mean '{guess}'?")}.");
+                (guess is null ? "use" : $"did you mean '{guess}'? Use") + " path (/api/v1/<module>/ws) or query_param (/api/v1/ws?type=<module>).");
         }
         var name = ws.String("query_param_name", "write a plain name such as type.") ?? "type";
         if (!ConfigRules.Identifier().IsMatch(name))

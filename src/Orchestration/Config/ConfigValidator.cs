@@ -39,10 +39,10 @@ internal sealed class ConfigValidator(ConfigDiagnostics diagnostics, IReadOnlyDi
                 var earlier = listeners[j];
                 var shared = Math.Max(earlier.FirstPort, later.FirstPort);
                 if (shared > Math.Min(earlier.LastPort, later.LastPort)) continue;
-                var what = later.Count > 1 ? $"ports {later.FirstPort}-{later.LastPort}" : $"port {later.FirstPort}";
+                var what = later.Count > 1 ? $"ports {later.FirstPort}-{later.LastPort} overlap" : $"port {later.FirstPort} overlaps";
                 var free = FirstFreeRange(listeners, later);
                 diagnostics.Error(later.Path,
-                    $"{what} overlap {earlier.Describe(shared)}: both would listen on {shared}.",
+                    $"{what} {earlier.Describe(shared)}: both would listen on {shared}.",
                     $"give every listener its own port{(later.Count > 1 ? " range (port .. port + instances - 1)" : "")}"
                     + (free is null ? "." : $", e.g. {later.Path}: {free}."));
                 break;

@@ -55,6 +55,9 @@ internal sealed class YamlSection
         }
     }
 
+    /// <summary>True when the key is written, even with an empty value.</summary>
+    public bool Contains(string key) => _entries.ContainsKey(key);
+
     public bool Has(string key) => _entries.ContainsKey(key) && !IsNull(_entries[key].Value);
 
     public YamlNode? Node(string key) => _entries.TryGetValue(key, out var e) && !IsNull(e.Value) ? e.Value : null;
