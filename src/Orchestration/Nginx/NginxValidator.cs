@@ -25,10 +25,11 @@ public static class NginxValidator
     public static async Task<NginxValidationResult> ValidateAsync(string nginxBinary, string confPath, LocalPaths paths, CancellationToken cancellationToken)
     {
         NginxDirectories.Ensure(paths);
-        var argv = NginxCommands.Test(nginxBinary, Path.GetFullPath(confPath), paths);
         BufferedCommandResult result;
         try
         {
+            var errorLogFlag = NginxVersion.SupportsErrorLogFlag(await NginxVersion.ProbeAsync(nginxBinary, cancellationToken));
+            var argv = NginxCommands.Test(nginxBinary, Path.GetFullPath(confPath), paths, errorLogFlag);
             result = await Cli.Wrap(argv[0])
                 .WithArguments(argv.Skip(1))
                 .WithValidation(CommandResultValidation.None)

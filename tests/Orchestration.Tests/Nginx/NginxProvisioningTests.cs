@@ -155,3 +155,27 @@ public sealed class NginxProvisioningTests
             NginxCommands.Test("/usr/sbin/nginx", "/tmp/out.conf", paths));
     }
 }
+
+public sealed class NginxVersionTests
+{
+    [Theory]
+    [InlineData("nginx version: nginx/1.22.1", "1.22.1", true)]
+    [InlineData("nginx version: nginx/1.18.0 (Ubuntu)", "1.18.0", false)]
+    [InlineData("nginx version: openresty/1.25.3.1", "1.25.3", true)]
+    [InlineData("nginx version: nginx/1.19.5", "1.19.5", true)]
+    public void The_version_decides_whether_dash_e_is_passed(string output, string version, bool supported)
+    {
+        var parsed = NginxVersion.Parse(output);
+        Assert.Equal(new Version(version), parsed);
+        Assert.Equal(supported, NginxVersion.SupportsErrorLogFlag(parsed));
+        Assert.Equal(supported, NginxCommands.Test("nginx", "/c", new Orchestration.Config.LocalPaths("/l"), supported).Contains("-e"));
+    }
+
+    [Fact]
+    public async Task The_installed_nginx_reports_its_version()
+    {
+        var version = await NginxVersion.ProbeAsync(Orchestration.Tests.Support.TestNginx.Binary, CancellationToken.None);
+        Assert.NotNull(version);
+        Assert.True(version >= new Version(1, 0));
+    }
+}
