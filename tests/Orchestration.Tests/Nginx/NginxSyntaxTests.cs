@@ -45,6 +45,21 @@ public sealed class NginxSyntaxTests
     }
 
     [Fact]
+    public void The_random_deployments_cover_both_strategies_and_one_to_four_servers()
+    {
+        var configs = Enumerable.Range(1, 20).Select(seed =>
+        {
+            using var dir = new TempDir();
+            return ConfigLoader.LoadOrThrow(dir.Write("d.yaml", RandomDeployment.Yaml(seed, ".local")));
+        }).ToList();
+        Assert.Equal([RoutingStrategy.Path, RoutingStrategy.QueryParam], configs.Select(c => c.WebSocket.RoutingStrategy).Distinct().Order());
+        Assert.Equal([1, 2, 3, 4], configs.Select(c => c.Servers.Count).Distinct().Order());
+        Assert.Equal([1, 2, 3], configs.SelectMany(c => c.Servers).Select(s => s.Instances).Distinct().Order());
+        Assert.Contains(configs, c => c.Nginx.WorkerProcesses == "auto");
+        Assert.Contains(configs, c => c.WebSocketRoutes.Count > 0 && c.WebSocket.RoutingStrategy == RoutingStrategy.QueryParam);
+    }
+
+    [Fact]
     public async Task A_broken_config_fails_with_nginx_own_message()
     {
         using var dir = new TempDir();
