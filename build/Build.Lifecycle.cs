@@ -3,6 +3,7 @@ using Orchestration.Config;
 using Orchestration.Health;
 using Orchestration.Lifecycle;
 using Orchestration.Logs;
+using Orchestration.Nginx;
 using Orchestration.Processes;
 using Orchestration.Supervision;
 using Serilog;
@@ -67,7 +68,8 @@ partial class Build
         .OnlyWhenDynamic(() => !AlreadyRunning)
         .Executes(async ct =>
         {
-            var plan = PlanBuilder.Build(Deployment, NginxBinary!, BuiltBackends, Dotnet);
+            var errorLogFlag = NginxVersion.SupportsErrorLogFlag(await NginxVersion.ProbeAsync(NginxBinary!, ct));
+            var plan = PlanBuilder.Build(Deployment, NginxBinary!, BuiltBackends, Dotnet, errorLogFlag);
             StartedThisRun = true;
             Supervisor = await SupervisorLauncher.ForThisProgram(Deployment.Paths).LaunchAsync(plan, ct);
             Log.Information("Supervisor up; {Count} instances spawned", plan.Instances.Count);

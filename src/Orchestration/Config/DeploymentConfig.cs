@@ -96,6 +96,9 @@ public sealed record ServerConfig
 
     /// <summary>Folder watched for code changes: the project's folder, or the config folder for a command server.</summary>
     public string? BaseDirectoryForWatch { get; init; }
+
+    /// <summary>The argv of one instance of this command server, placeholders expanded (see <see cref="CommandTemplate"/>).</summary>
+    public IReadOnlyList<string> ExpandCommand(InstanceSpec instance) => CommandTemplate.Expand(instance);
 }
 
 public enum RoutingStrategy

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orchestration.Config;
+using Orchestration.Nginx;
 using Orchestration.Processes;
 using Orchestration.Supervision;
 
@@ -12,7 +13,8 @@ public static class PlanBuilder
     /// <param name="nginxBinary">The nginx that EnsureNginx found.</param>
     /// <param name="builtBackends">Server name → the built dll of its .NET project.</param>
     /// <param name="dotnet">The dotnet host that runs .NET backends.</param>
-    public static SupervisorPlan Build(DeploymentConfig config, string nginxBinary, IReadOnlyDictionary<string, string> builtBackends, string dotnet)
+    /// <param name="nginxErrorLogFlag">Whether this nginx knows <c>-e</c> (1.19.5 and later).</param>
+    public static SupervisorPlan Build(DeploymentConfig config, string nginxBinary, IReadOnlyDictionary<string, string> builtBackends, string dotnet, bool nginxErrorLogFlag = true)
     {
         var paths = config.Paths;
         var instances = config.Instances.Select(i => new InstancePlan
@@ -30,7 +32,7 @@ public static class PlanBuilder
             Nginx = new ProcessSpec
             {
                 Name = "nginx",
-                Argv = NginxArgv(nginxBinary, paths),
+                Argv = NginxCommands.Foreground(nginxBinary, paths.NginxConf, paths, nginxErrorLogFlag),
                 WorkingDirectory = config.LocalDir,
             },
             GatewayPort = config.Nginx.Port,
@@ -39,10 +41,6 @@ public static class PlanBuilder
             Watch = WatchPlans(config),
         };
     }
-
-    /// <summary>nginx in the foreground under the supervisor, every path inside local_dir.</summary>
-    public static IReadOnlyList<string> NginxArgv(string nginxBinary, LocalPaths paths) =>
-        [nginxBinary, "-c", paths.NginxConf, "-p", paths.Root + "/", "-e", paths.NginxErrorLog, "-g", "daemon off;"];
 
     private static ProcessSpec InstanceProcess(DeploymentConfig config, InstanceSpec instance, IReadOnlyDictionary<string, string> builtBackends, string dotnet)
     {

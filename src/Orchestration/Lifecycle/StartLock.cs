@@ -17,7 +17,7 @@ public sealed class StartLock : IDisposable
     /// <summary>Takes the lock, or throws <see cref="InvalidOperationException"/> naming the pid that holds it.</summary>
     public static StartLock Acquire(LocalPaths paths)
     {
-        AtomicFile.EnsureOwnerOnlyDirectory(paths.Root);
+        PrivateDirectory.Create(paths.Root);
         try
         {
             var stream = new FileStream(paths.Lock, new FileStreamOptions

@@ -23,8 +23,8 @@ public sealed class SupervisorLauncher(LocalPaths paths, string dotnet, string p
     /// <summary>Writes the plan, launches the supervisor and waits until its socket answers.</summary>
     public async Task<ControlClient> LaunchAsync(SupervisorPlan plan, CancellationToken cancellationToken)
     {
-        AtomicFile.EnsureOwnerOnlyDirectory(paths.Root);
-        AtomicFile.EnsureOwnerOnlyDirectory(paths.Logs);
+        PrivateDirectory.Create(paths.Root);
+        PrivateDirectory.Create(paths.Logs);
         var planPath = Path.Combine(paths.Root, "plan.json");
         plan.Save(planPath);
         CopyProgram();

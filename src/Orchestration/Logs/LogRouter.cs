@@ -20,7 +20,7 @@ public sealed class LogRouter : IDisposable
     public LogRouter(LocalPaths paths)
     {
         _paths = paths;
-        AtomicFile.EnsureOwnerOnlyDirectory(paths.Logs);
+        PrivateDirectory.Create(paths.Logs);
     }
 
     public static string UnifiedLine(string name, string line) => $"{name,-20}>> {line}";
@@ -36,6 +36,12 @@ public sealed class LogRouter : IDisposable
             Append(_paths.LogFor(name), line);
             Append(_paths.UnifiedLog, UnifiedLine(name, line));
         }
+    }
+
+    /// <summary>A line for the unified log only (nginx's error log, which nginx writes itself).</summary>
+    public void WriteUnified(string name, string line)
+    {
+        lock (_gate) Append(_paths.UnifiedLog, UnifiedLine(name, line));
     }
 
     /// <summary>A supervisor event (start, exit, restart, reload) in the unified log.</summary>

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Orchestration.Processes;
 
 /// <summary>The few libc calls .NET does not expose: signals to a pid or a process group, and who we are.</summary>
-internal static partial class Posix
+public static partial class Posix
 {
     public const int SIGHUP = 1;
     public const int SIGINT = 2;

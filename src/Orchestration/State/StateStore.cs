@@ -25,7 +25,7 @@ public sealed class StateStore(LocalPaths paths)
 
     public void Save(DeploymentState state)
     {
-        AtomicFile.EnsureOwnerOnlyDirectory(Paths.Root);
+        PrivateDirectory.Create(Paths.Root);
         AtomicFile.WriteAllText(Paths.State, JsonSerializer.Serialize(state, StateJson.Options));
         WritePidFiles(state);
     }
@@ -42,7 +42,7 @@ public sealed class StateStore(LocalPaths paths)
 
     private void WritePidFiles(DeploymentState state)
     {
-        AtomicFile.EnsureOwnerOnlyDirectory(Paths.Pids);
+        PrivateDirectory.Create(Paths.Pids);
         var live = new HashSet<string>();
         foreach (var p in state.Processes.Append(state.Supervisor))
         {

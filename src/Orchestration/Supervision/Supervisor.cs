@@ -25,6 +25,7 @@ public sealed partial class Supervisor : IDisposable
     private readonly CancellationTokenSource _stopped = new();
     private bool _autoRestart;
     private bool _stopping;
+    private bool _followingNginxLog;
 
     public Supervisor(SupervisorPlan plan, LogRouter logs)
     {
@@ -99,6 +100,7 @@ public sealed partial class Supervisor : IDisposable
                 // nginx rewrites its argv into a title once it runs: record the identity it now has.
                 nginx.Identity = ProcessIdentity.Capture(nginx.Child!.Pid) ?? nginx.Identity;
                 _logs.Event($"Gateway ready on {_plan.GatewayAddress}:{_plan.GatewayPort} (nginx pid {nginx.Child!.Pid})");
+                FollowNginxErrorLog();
             }
             return error;
         }
@@ -196,6 +198,15 @@ public sealed partial class Supervisor : IDisposable
             }
         }
         return $"nginx did not open {address}:{_plan.GatewayPort} within 10 s";
+    }
+
+    /// <summary>nginx writes its error log itself; its lines join the unified log too, prefixed "nginx".</summary>
+    private void FollowNginxErrorLog()
+    {
+        if (_followingNginxLog) return;
+        _followingNginxLog = true;
+        var tail = new LogTail(_store.Paths.NginxErrorLog, line => _logs.WriteUnified("nginx", line));
+        _ = tail.RunAsync(0, follow: true, _stopped.Token);
     }
 
     internal void SaveState()
