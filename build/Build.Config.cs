@@ -5,7 +5,7 @@ using Serilog;
 /// <summary>The deployment every target works on: <c>--config FILE</c> (default dev-config.yaml), loaded once.</summary>
 partial class Build
 {
-    [Parameter("Deployment config file (default dev-config.yaml)")]
+    [Parameter("Deployment config file")]
     readonly string Config = "dev-config.yaml";
 
     DeploymentConfig? LoadedDeployment;

@@ -11,7 +11,7 @@ partial class Build
     [Parameter("Status: print the report as JSON (for scripts)")]
     readonly bool Json;
 
-    [Parameter("LogsTail: how many lines to show before following (default 50)")]
+    [Parameter("LogsTail: how many lines to show before following")]
     readonly int Lines = 50;
 
     [Parameter("LogsTail: only this server (broker) or instance (broker-0)")]
