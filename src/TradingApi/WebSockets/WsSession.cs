@@ -197,7 +197,9 @@ public sealed class WsSession : IWsSink
             Post(responseType, new WsSubscribeResponse(true, id, fresh ? $"subscribed to {id}" : $"already subscribed to {id}"));
             if (fresh)
             {
-                _subscriptions[id] = topic.Subscribe(id, request, this);
+                var gate = new WsSubscriptionGate(this);
+                gate.Attach(topic.Subscribe(id, request, gate));
+                _subscriptions[id] = gate;
             }
         }
         else if (_subscriptions.Remove(id, out var subscription))
