@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serilog;
+using TradingApi.Broker;
+using TradingApi.Datafeed;
+
+namespace TradingApi.Hosting;
+
+/// <summary>Wiring shared by every instance: logging, JSON, instance header, health, shutdown.</summary>
+public static class HostingExtensions
+{
+    /// <summary>snake_case everywhere, enums as snake_case strings, nulls omitted.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+    }
+
+    public static void AddTradingApi(this WebApplicationBuilder builder)
+    {
+        var logger = Logging.CreateLogger(Environment.GetEnvironmentVariable("LOG_LEVEL"));
+        builder.Services.AddSerilog(logger, dispose: true);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        // Settings are read from the final configuration (environment, command line, and in tests
+        // WebApplicationFactory settings, which only exist once the app is built).
+        builder.Services.AddSingleton(sp => ApiSettings.From(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddBroker();
+        builder.Services.AddDatafeed();
+    }
+
+    /// <summary>Validates settings, maps the enabled modules and runs. Returns the exit code.</summary>
+    public static int RunTradingApi(this WebApplication app)
+    {
+        ApiSettings settings;
+        try
+        {
+            settings = app.Services.GetRequiredService<ApiSettings>();
+        }
+        catch (SettingsException ex)
+        {
+            Console.Error.WriteLine($"TradingApi failed to start: {ex.Message}");
+            return 2;
+        }
+
+        app.UseInstanceHeader(settings.InstanceName);
+        app.UseRequestLogging();
+        app.UseWebSockets();
+        app.MapModules(settings);
+        app.Lifetime.ApplicationStarted.Register(() => LogStarted(app, settings));
+        app.Run();
+        return 0;
+    }
+
+    private static void UseInstanceHeader(this WebApplication app, string instance) =>
+        app.Use((context, next) =>
+        {
+            context.Response.Headers["X-Instance"] = instance;
+            return next(context);
+        });
+
+    private static void MapModules(this WebApplication app, ApiSettings settings)
+    {
+        var api = app.MapGroup(settings.BaseUrl);
+        foreach (var name in settings.Modules)
+        {
+            var module = ModuleCatalog.Get(name);
+            var group = api.MapGroup("/" + module.Name).WithTags(module.Name);
+            group.MapGet("/health", (TimeProvider clock) => new HealthResponse(
+                    "ok", module.Name, settings.ApiVersion, settings.InstanceName, clock.GetUtcNow().UtcDateTime))
+                .WithName($"{module.Name}_health")
+                .WithSummary($"Health of the {module.Name} module on this instance");
+            module.MapEndpoints(group);
+            module.MapWebSocket(group);
+        }
+    }
+
+    private static void LogStarted(WebApplication app, ApiSettings settings)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var port = addresses?.Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? uri.Port.ToString() : a)
+            .FirstOrDefault() ?? "(in-process)";
+        app.Logger.LogInformation("Server started on port {Port} (instance {Instance}, modules {Modules}, base {BaseUrl})",
+            port, settings.InstanceName, string.Join(",", settings.Modules), settings.BaseUrl);
+    }
+}
+
+/// <summary>The health shape of the guide, one per module.</summary>
+public sealed record HealthResponse(string Status, string ModuleName, string ApiVersion, string Instance, DateTime Timestamp);

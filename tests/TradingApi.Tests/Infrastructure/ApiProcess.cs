@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace TradingApi.Tests.Infrastructure;
+
+/// <summary>
+/// A real TradingApi process (<c>dotnet TradingApi.dll</c> copied next to the tests by the project
+/// reference) on a free port. Disposing kills it if still running and dumps its output to the test log.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly ITestOutputHelper? _log;
+
+    private ApiProcess(Process process, int port, ITestOutputHelper? log)
+    {
+        _process = process;
+        Port = port;
+        _log = log;
+    }
+
+    public static string DllPath => Path.Combine(AppContext.BaseDirectory, "TradingApi.dll");
+
+    public int Port { get; }
+
+    public int Pid => _process.Id;
+
+    public Uri Http(string path) => new($"http://127.0.0.1:{Port}{path}");
+
+    public Uri Ws(string path) => new($"ws://127.0.0.1:{Port}{path}");
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the process without waiting for health.</summary>
+    public static ApiProcess Launch(IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log = null)
+    {
+        var port = Ports.Free();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { DllPath },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var key in new[] { "ENABLED_MODULES", "INSTANCE_NAME", "API_BASE_URL", "WS_IDLE_TIMEOUT_SECONDS", "DATAFEED_INTERVAL_MS" })
+        {
+            info.Environment.Remove(key);
+        }
+
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var api = new ApiProcess(process, port, log);
+        process.OutputDataReceived += (_, e) => api.Append("out", e.Data);
+        process.ErrorDataReceived += (_, e) => api.Append("err", e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return api;
+    }
+
+    /// <summary>Starts the process and waits until core/health answers 200 (or the process dies).</summary>
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log,
+        CancellationToken cancellationToken)
+    {
+        var api = Launch(environment, log);
+        try
+        {
+            await api.WaitHealthyAsync(cancellationToken);
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WaitHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"TradingApi exited with {_process.ExitCode} before it was healthy:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(Http("/api/v1/core/health"), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(25, cancellationToken);
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as the manager's supervisor does.</summary>
+    public void Terminate()
+    {
+        if (kill(_process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        _log?.WriteLine($"--- TradingApi pid {_process.Id} port {Port} output ---\n{Output}");
+        _process.Dispose();
+    }
+
+    private void Append(string stream, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Append(stream == "err" ? "[stderr] " : "").AppendLine(line);
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text.RegularExpressions;
+using TradingApi.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace TradingApi.Tests.RealProcess;
+
+/// <summary>Start, idle timeout and shutdown of a real process, as the manager drives it.</summary>
+public sealed class LifecycleTests(ITestOutputHelper log)
+{
+    private static readonly Regex LogLine = new(
+        @"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(INFO|WARN|ERROR|DEBUG)\] [\w.]+: .+$", RegexOptions.Compiled);
+
+    [Fact]
+    public async Task An_unknown_module_fails_the_start_with_exit_code_2_naming_it_and_the_valid_ones()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var api = ApiProcess.Launch(new Dictionary<string, string> { ["ENABLED_MODULES"] = "broker,tradez" }, log);
+
+        await api.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, api.ExitCode);
+        Assert.Contains("[stderr] ", api.Output);
+        Assert.Contains("unknown module 'tradez'", api.Output);
+        Assert.Contains("core, broker, datafeed", api.Output);
+    }
+
+    [Fact]
+    public async Task Stdout_has_one_line_per_event_in_the_guide_format_with_a_startup_and_request_lines()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ENABLED_MODULES"] = "core,broker",
+            ["INSTANCE_NAME"] = "broker-7",
+        }, log, timeout.Token);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        var response = await http.GetAsync(api.Http("/api/v1/broker/health"), timeout.Token);
+        api.Terminate();
+        await api.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal("broker-7", Assert.Single(response.Headers.GetValues("X-Instance")));
+        var lines = api.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.All(lines, line => Assert.Matches(LogLine, line));
+        Assert.Contains(lines, l => l.Contains($"[INFO] TradingApi: Server started on port {api.Port} (instance broker-7, modules core,broker"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"\[INFO\] TradingApi\.Http: GET /api/v1/broker/health 200 \d+\.\d ms$"));
+        Assert.Equal(0, api.ExitCode);
+    }
+
+    [Fact]
+    public async Task An_idle_connection_is_closed_with_4000_after_the_timeout_while_pings_keep_one_open()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ENABLED_MODULES"] = "datafeed",
+            ["WS_IDLE_TIMEOUT_SECONDS"] = "1",
+        }, log, timeout.Token);
+        await using var idle = await WsTestClient.ConnectAsync(api.Ws("/api/v1/datafeed/ws"), timeout.Token);
+        await using var busy = await WsTestClient.ConnectAsync(api.Ws("/api/v1/datafeed/ws"), timeout.Token);
+        var watch = Stopwatch.StartNew();
+
+        var closing = idle.ReceiveUntilClosedAsync(timeout.Token);
+        while (watch.Elapsed < TimeSpan.FromSeconds(1.6))
+        {
+            await busy.SendAsync("ping", null, timeout.Token);
+            await busy.ReceiveTypeAsync("pong", timeout.Token);
+            await Task.Delay(300, timeout.Token);
+        }
+
+        var seen = await closing;
+        Assert.Equal((WebSocketCloseStatus)4000, idle.CloseStatus);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+        Assert.Equal("idle_timeout", Assert.Single(seen).GetProperty("payload").GetProperty("code").GetString());
+        Assert.Equal(WebSocketState.Open, busy.State);
+    }
+
+    [Fact]
+    public async Task Sigterm_closes_open_websockets_with_1001_and_exits_0_within_a_second()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ENABLED_MODULES"] = "broker,datafeed",
+            ["DATAFEED_INTERVAL_MS"] = "50",
+        }, log, timeout.Token);
+        await using var datafeed = await WsTestClient.ConnectAsync(api.Ws("/api/v1/datafeed/ws"), timeout.Token);
+        await using var broker = await WsTestClient.ConnectAsync(api.Ws("/api/v1/broker/ws"), timeout.Token);
+        await datafeed.SendAsync("quotes.subscribe", new { symbols = new[] { "AAPL" } }, timeout.Token);
+        await datafeed.ReceiveTypeAsync("quotes.update", timeout.Token);
+        await broker.SendAsync("orders.subscribe", null, timeout.Token);
+        await broker.ReceiveTypeAsync("orders.subscribe.response", timeout.Token);
+        var datafeedClosed = datafeed.ReceiveUntilClosedAsync(timeout.Token);
+        var brokerClosed = broker.ReceiveUntilClosedAsync(timeout.Token);
+
+        var watch = Stopwatch.StartNew();
+        api.Terminate();
+        await api.WaitForExitAsync(timeout.Token);
+        var exitTime = watch.Elapsed;
+        await Task.WhenAll(datafeedClosed, brokerClosed);
+
+        log.WriteLine($"exit after SIGTERM: {exitTime.TotalMilliseconds:0} ms");
+        Assert.Equal(0, api.ExitCode);
+        Assert.True(exitTime < TimeSpan.FromSeconds(1), $"exited {exitTime.TotalMilliseconds:0} ms after SIGTERM");
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, datafeed.CloseStatus);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, broker.CloseStatus);
+    }
+}
