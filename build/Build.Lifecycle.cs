@@ -87,7 +87,7 @@ partial class Build
             var targets = state.Processes.Select(p => new HealthTarget(
                 p.Name,
                 p.Modules.Select(m => HealthUrls.For($"http://127.0.0.1:{p.Port}", Deployment.ApiBaseUrl, m)).ToList(),
-                () => ProcInfo.IsRunning(p.Pid) ? null : $"{p.Name} (pid {p.Pid}) exited during the health wait"));
+                () => ProcInfo.IsRunning(p.Pid) ? null : p.Pid == 0 ? $"{p.Name} could not be started" : $"{p.Name} (pid {p.Pid}) exited during the health wait"));
             var failures = await new HealthWaiter(probe, Deployment.Health).WaitAllAsync(targets, ct);
             if (failures.Count == 0)
             {

@@ -32,7 +32,7 @@ public sealed class BackendBuilder(string dotnet)
     /// <summary>Runs <c>dotnet build -c Release</c> and returns the built dll; throws with the compiler's errors on failure.</summary>
     public async Task<string> BuildAsync(string project, string? outputDirectory, CancellationToken cancellationToken)
     {
-        var args = new List<string> { "build", project, "-c", "Release", "-nologo", "-clp:NoSummary;ErrorsOnly", "-getProperty:TargetPath" };
+        var args = new List<string> { "build", project, "-c", "Release", "-nologo", "-clp:NoSummary;ErrorsOnly", "-t:Build", "-getProperty:TargetPath" };
         if (outputDirectory is not null) args.AddRange(["-o", outputDirectory]);
         var result = await Cli.Wrap(dotnet).WithArguments(args)
             .WithEnvironmentVariables(e => e.Set("DOTNET_NOLOGO", "1").Set("DOTNET_CLI_TELEMETRY_OPTOUT", "1"))

@@ -135,7 +135,23 @@ public sealed partial class Supervisor : IDisposable
         process.Status = ProcessStatus.Starting;
         process.StartedAt = DateTimeOffset.Now;
         var name = process.Name;
-        var child = ChildProcess.Start(process.Spec, line => _logs.Write(name, line));
+        ChildProcess child;
+        try
+        {
+            child = ChildProcess.Start(process.Spec, line => _logs.Write(name, line));
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            // Nothing started: say why where the user looks (its own log and the unified log).
+            var reason = $"could not start {name}: {ex.InnerException?.Message ?? ex.Message} (argv: {string.Join(' ', process.Spec.Argv)}, cwd: {process.Spec.WorkingDirectory})";
+            _logs.Write(name, LogRouter.Timestamped("ERROR", reason));
+            _logs.Event(reason, "ERROR");
+            process.Child = null;
+            process.Identity = null;
+            process.LastExit = new ChildExit(127, DateTimeOffset.Now);
+            process.Status = ProcessStatus.Exited;
+            return;
+        }
         process.Child = child;
         process.Identity = new ProcessIdentity(child.Pid, 0, process.Spec.Argv);
         _logs.Event($"Started {name} (pid {child.Pid}): {string.Join(' ', process.Spec.Argv)}");
