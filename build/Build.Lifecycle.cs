@@ -27,7 +27,7 @@ partial class Build
         .After(Stop)
         .Executes(async ct =>
         {
-            DeploymentLock ??= StartLock.Acquire(Deployment.Paths);
+            LockDeployment();
             var stack = await RunningStack.ReadAsync(Deployment.Paths, ct);
             if (stack.SupervisorAlive)
             {
@@ -147,7 +147,7 @@ partial class Build
         .DependsOn(ValidateConfig)
         .Executes(async ct =>
         {
-            DeploymentLock ??= StartLock.Acquire(Deployment.Paths);
+            LockDeployment();
             var result = await new StopCommand(Deployment.Paths).RunAsync(StopTimeout, ct);
             if (!result.WasRunning)
             {
@@ -163,6 +163,19 @@ partial class Build
     Target Restart => _ => _
         .Description("Stop, then Start again (reusing what is built)")
         .DependsOn(Stop, Start);
+
+    /// <summary>One Start, Stop or Restart at a time per deployment; held until this process ends.</summary>
+    void LockDeployment()
+    {
+        try
+        {
+            DeploymentLock ??= StartLock.Acquire(Deployment.Paths);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new TargetFailedException(ex.Message);
+        }
+    }
 
     async Task CheckThroughGatewayAsync(CancellationToken ct)
     {

@@ -57,7 +57,7 @@ public sealed class ChildProcess
             var info = ProcInfo.Read(Pid);
             if (info is null || info.HasExited || HasExited) return null;
             if (info.Argv.Count > 0 && Path.GetFileName(info.Argv[0]) != "setsid")
-                return new ProcessIdentity(Pid, info.StartTicks, info.Argv);
+                return new ProcessIdentity(Pid, info.StartTicks, info.Argv, info.Executable);
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
         return ProcessIdentity.Capture(Pid);

@@ -8,6 +8,21 @@ namespace Orchestration.Processes;
 /// </summary>
 public sealed record ProcInfo(int Pid, int ParentPid, int ProcessGroup, int Session, char State, long StartTicks, IReadOnlyList<string> Argv, int Uid, long RssKb)
 {
+    /// <summary>The program file (/proc/&lt;pid&gt;/exe); null when it cannot be read (exited, or another user's).</summary>
+    public string? Executable => ReadExecutable(Pid);
+
+    public static string? ReadExecutable(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public bool HasExited => State is 'Z' or 'X' or 'x';
 
     public string CommandLine => string.Join(' ', Argv);

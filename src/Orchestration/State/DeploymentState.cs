@@ -45,6 +45,7 @@ public sealed record ProcessRecord
     public required int ProcessGroup { get; init; }
     public required long StartTicks { get; init; }
     public required IReadOnlyList<string> Argv { get; init; }
+    public string? Executable { get; init; }
     public required ProcessStatus Status { get; init; }
     public int? ExitCode { get; init; }
     public DateTimeOffset StartedAt { get; init; }
@@ -53,7 +54,7 @@ public sealed record ProcessRecord
     public string? Log { get; init; }
 
     [JsonIgnore]
-    public ProcessIdentity Identity => new(Pid, StartTicks, Argv);
+    public ProcessIdentity Identity => new(Pid, StartTicks, Argv, Executable);
 
     [JsonIgnore]
     public bool IsNginx => Kind == ProcessKind.Nginx;

@@ -34,6 +34,7 @@ internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, stri
         ProcessGroup = Child?.ProcessGroup ?? 0,
         StartTicks = Identity?.StartTicks ?? 0,
         Argv = Identity?.Argv ?? Spec.Argv,
+        Executable = Identity?.Executable,
         Status = Status,
         ExitCode = LastExit?.ExitCode,
         StartedAt = StartedAt,

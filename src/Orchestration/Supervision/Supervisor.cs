@@ -36,7 +36,7 @@ public sealed partial class Supervisor : IDisposable
         _self = new ProcessRecord
         {
             Name = "supervisor", Kind = ProcessKind.Supervisor, Pid = me.Pid, ProcessGroup = me.ProcessGroup,
-            StartTicks = me.StartTicks, Argv = me.Argv, Status = ProcessStatus.Running, StartedAt = _startedAt,
+            StartTicks = me.StartTicks, Argv = me.Argv, Executable = me.Executable, Status = ProcessStatus.Running, StartedAt = _startedAt,
             Log = Path.Combine(_store.Paths.Logs, "supervisor.log"),
         };
         foreach (var instance in plan.Instances)
@@ -97,8 +97,6 @@ public sealed partial class Supervisor : IDisposable
             var error = await WaitForGatewayAsync(nginx, cancellationToken).ConfigureAwait(false);
             if (error is null)
             {
-                // nginx rewrites its argv into a title once it runs: record the identity it now has.
-                nginx.Identity = ProcessIdentity.Capture(nginx.Child!.Pid) ?? nginx.Identity;
                 _logs.Event($"Gateway ready on {_plan.GatewayAddress}:{_plan.GatewayPort} (nginx pid {nginx.Child!.Pid})");
                 FollowNginxErrorLog();
             }
