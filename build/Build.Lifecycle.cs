@@ -69,7 +69,7 @@ partial class Build
         .Executes(async ct =>
         {
             var errorLogFlag = NginxVersion.SupportsErrorLogFlag(await NginxVersion.ProbeAsync(NginxBinary!, ct));
-            var plan = PlanBuilder.Build(Deployment, NginxBinary!, BuiltBackends, Dotnet, errorLogFlag);
+            var plan = PlanBuilder.Build(Deployment, NginxBinary!, BuiltBackends, Dotnet, errorLogFlag, BundledProject);
             StartedThisRun = true;
             Supervisor = await SupervisorLauncher.ForThisProgram(Deployment.Paths).LaunchAsync(plan, ct);
             Log.Information("Supervisor up; {Count} instances spawned", plan.Instances.Count);

@@ -8,14 +8,16 @@ public static class CommandTemplate
     /// <c>{instance}</c> (index from 0) and <c>{modules}</c> (comma-separated, core first) replaced.
     /// </summary>
     /// <exception cref="InvalidOperationException">The server runs a .NET project, not a command.</exception>
-    public static IReadOnlyList<string> Expand(InstanceSpec instance)
+    /// <param name="instance">The instance.</param>
+    /// <param name="port">What <c>{port}</c> becomes; default the instance's port. "{port}" keeps the placeholder.</param>
+    public static IReadOnlyList<string> Expand(InstanceSpec instance, string? port = null)
     {
         var command = instance.Server.Command
             ?? throw new InvalidOperationException($"server '{instance.Server.Name}' runs a .NET project, not a command.");
         var modules = string.Join(',', instance.Modules);
         return command
             .Select(arg => arg
-                .Replace("{port}", instance.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{port}", port ?? instance.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{name}", instance.Server.Name, StringComparison.Ordinal)
                 .Replace("{instance}", instance.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{modules}", modules, StringComparison.Ordinal))

@@ -14,7 +14,8 @@ public static class PlanBuilder
     /// <param name="builtBackends">Server name → the built dll of its .NET project.</param>
     /// <param name="dotnet">The dotnet host that runs .NET backends.</param>
     /// <param name="nginxErrorLogFlag">Whether this nginx knows <c>-e</c> (1.19.5 and later).</param>
-    public static SupervisorPlan Build(DeploymentConfig config, string nginxBinary, IReadOnlyDictionary<string, string> builtBackends, string dotnet, bool nginxErrorLogFlag = true)
+    /// <param name="bundledProject">The bundled backend's project, for the supervisor's own reading of the config.</param>
+    public static SupervisorPlan Build(DeploymentConfig config, string nginxBinary, IReadOnlyDictionary<string, string> builtBackends, string dotnet, bool nginxErrorLogFlag = true, string? bundledProject = null)
     {
         var paths = config.Paths;
         var instances = config.Instances.Select(i => new InstancePlan
@@ -23,6 +24,7 @@ public static class PlanBuilder
             Port = i.Port,
             Modules = i.Modules,
             Process = InstanceProcess(config, i, builtBackends, dotnet),
+            ArgvTemplate = i.Server.Command is null ? null : CommandTemplate.Expand(i, port: "{port}"),
         }).ToList();
         return new SupervisorPlan
         {
@@ -38,6 +40,10 @@ public static class PlanBuilder
             GatewayPort = config.Nginx.Port,
             GatewayAddress = config.Nginx.Listen,
             StopTimeoutSeconds = config.StopTimeout,
+            Dotnet = dotnet,
+            BundledProject = bundledProject,
+            Health = config.Health,
+            ApiBaseUrl = config.ApiBaseUrl,
             Watch = WatchPlans(config),
         };
     }
@@ -58,12 +64,12 @@ public static class PlanBuilder
         };
         foreach (var (key, value) in server.Env) env[key] = value;
 
-        if (server.Command is { } command)
+        if (server.Command is not null)
         {
             return new ProcessSpec
             {
                 Name = instance.Name,
-                Argv = command.Select(a => Expand(a, instance, modules)).ToList(),
+                Argv = CommandTemplate.Expand(instance),
                 WorkingDirectory = config.BaseDirectory,
                 Environment = env,
             };
@@ -80,19 +86,12 @@ public static class PlanBuilder
         };
     }
 
-    /// <summary>The placeholders a <c>command</c> may use: {port} {name} {instance} {modules}.</summary>
-    public static string Expand(string argument, InstanceSpec instance, string modules) => argument
-        .Replace("{port}", instance.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-        .Replace("{name}", instance.Name, StringComparison.Ordinal)
-        .Replace("{instance}", instance.Index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-        .Replace("{modules}", modules, StringComparison.Ordinal);
-
     private static IReadOnlyList<WatchPlan> WatchPlans(DeploymentConfig config) =>
         config.Servers.Where(s => s.Reload).Select(s => new WatchPlan
         {
             Server = s.Name,
             Directory = s.IsDotNetProject && s.Project is not null ? Path.GetDirectoryName(s.Project)! : (s.BaseDirectoryForWatch ?? config.BaseDirectory),
             Include = s.IsDotNetProject ? ["**/*"] : (s.Watch.Count > 0 ? s.Watch : ["**/*"]),
-            BuildCommand = s.IsDotNetProject && s.Project is not null ? ["dotnet", "build", s.Project, "-c", "Release", "-nologo", "-v", "q"] : [],
+            Project = s.IsDotNetProject ? s.Project : null,
         }).ToList();
 }

@@ -13,6 +13,12 @@ public sealed record NginxRenderOptions
     /// access to the owner-only local_dir (nginx's default worker user, nobody, cannot reach it).
     /// </summary>
     public string? User { get; init; }
+
+    /// <summary>
+    /// Instance name → the port it listens on now, where that differs from <c>port + i</c>: during a
+    /// watch-mode reload a replacement answers on a spare port until the original is free again.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? InstancePorts { get; init; }
 }
 
 /// <summary>
@@ -53,7 +59,7 @@ public static class NginxConfigRenderer
             ["temp_paths"] = NginxDirectories.TempKinds.Select(k => Obj(("directive", k + "_temp_path"), ("path", Quote(Path.Combine(paths.Temp, k))))).ToList(),
             ["upstreams"] = config.Servers.Select(s => Obj(
                 ("name", UpstreamName(s.Name)),
-                ("servers", Enumerable.Range(0, s.Instances).Select(i => $"127.0.0.1:{(s.Port + i).ToString(CultureInfo.InvariantCulture)}").ToList()))).ToList(),
+                ("servers", Enumerable.Range(0, s.Instances).Select(i => $"127.0.0.1:{InstancePort(s, i, options).ToString(CultureInfo.InvariantCulture)}").ToList()))).ToList(),
             ["listen"] = Listen(config.Nginx),
             ["base"] = config.ApiBaseUrl,
             ["docs"] = $"{config.ApiBaseUrl}/{ModuleNames.Core}/docs",
@@ -65,6 +71,9 @@ public static class NginxConfigRenderer
         };
         return model;
     }
+
+    private static int InstancePort(ServerConfig server, int index, NginxRenderOptions options) =>
+        options.InstancePorts is { } ports && ports.TryGetValue($"{server.Name}-{index}", out var port) ? port : server.Port + index;
 
     private static ScriptObject Location(string module, ServerConfig server, string path) => Obj(
         ("module", module),

@@ -70,6 +70,7 @@ public sealed record WatchRecord
 {
     public required string Server { get; init; }
     public bool Watching { get; init; }
+    public int Builds { get; init; }
     public DateTimeOffset? LastReloadAt { get; init; }
     public double? LastReloadSeconds { get; init; }
     public string? LastReloadResult { get; init; }

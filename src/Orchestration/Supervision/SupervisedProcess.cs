@@ -10,6 +10,12 @@ internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, stri
     public ProcessKind Kind { get; } = kind;
     public string? Server { get; } = server;
     public int Port { get; set; } = port;
+
+    /// <summary>The port the config gives this instance (port + i); <see cref="Port"/> differs only mid-reload.</summary>
+    public int ConfiguredPort { get; } = port;
+
+    /// <summary>A command server's argv with {port} left in, to start a replacement on another port.</summary>
+    public IReadOnlyList<string>? ArgvTemplate { get; init; }
     public IReadOnlyList<string> Modules { get; } = modules;
     public string Name => Spec.Name;
 

@@ -11,6 +11,8 @@ public sealed partial class Supervisor
     /// </summary>
     public async Task<StopReport> StopAllAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        _stopping = true;
+        StopWatching(); // a reload in progress ends (its replacement is stopped) and frees the gate
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

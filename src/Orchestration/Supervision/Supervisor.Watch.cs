@@ -1,9 +1,244 @@
+using System.Diagnostics;
+using Orchestration.Config;
+using Orchestration.Health;
+using Orchestration.Lifecycle;
+using Orchestration.Processes;
 using Orchestration.State;
+using Orchestration.Watch;
 
 namespace Orchestration.Supervision;
 
+/// <summary>
+/// Watch mode: a change under a <c>reload: true</c> server's folder → one build per burst into a
+/// fresh folder (running instances keep theirs) → each instance replaced in turn: the replacement
+/// starts on a spare port, must answer healthy, the gateway switches to it (graceful reload), the
+/// old one stops; then the same hop back to the configured port. nginx always has a healthy
+/// instance to send to, so no request fails, even with a single instance.
+/// </summary>
 public sealed partial class Supervisor
 {
-    private IReadOnlyList<WatchRecord> WatchRecords() =>
-        _plan.Watch.Select(w => new WatchRecord { Server = w.Server, Watching = false }).ToList();
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
+    private readonly List<ChangeWatcher> _watchers = [];
+    private readonly Dictionary<string, WatchState> _watch = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _reloads = new();
+    private GatewaySwitch? _gateway;
+    private int _generation;
+
+    private sealed class WatchState
+    {
+        public bool Watching;
+        public bool Running;
+        public bool Pending;
+        public int Builds;
+        public DateTimeOffset? LastAt;
+        public double? LastSeconds;
+        public string? LastResult;
+        public string? LastError;
+    }
+
+    /// <summary>Starts watching every reload: true server (once the stack is up).</summary>
+    public void StartWatching(DeploymentConfig config)
+    {
+        _gateway = new GatewaySwitch(config, _plan.Nginx.Argv[0]);
+        foreach (var plan in _plan.Watch)
+        {
+            var state = new WatchState();
+            lock (_stateGate) _watch[plan.Server] = state;
+            try
+            {
+                _watchers.Add(new ChangeWatcher(plan.Directory, new WatchFilter(plan.Include), Debounce, burst => OnBurstAsync(plan, state, burst)));
+                state.Watching = true;
+                _logs.Event($"Watching {plan.Directory} for {plan.Server} (reload on change)");
+            }
+            catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                state.LastError = $"cannot watch {plan.Directory}: {ex.Message}";
+                _logs.Event(state.LastError, "ERROR");
+            }
+        }
+        SaveState();
+    }
+
+    private IReadOnlyList<WatchRecord> WatchRecords() => _plan.Watch.Select(w =>
+    {
+        var s = _watch.GetValueOrDefault(w.Server);
+        return new WatchRecord
+        {
+            Server = w.Server, Watching = s?.Watching ?? false, Builds = s?.Builds ?? 0, LastReloadAt = s?.LastAt,
+            LastReloadSeconds = s?.LastSeconds, LastReloadResult = s?.LastResult, LastError = s?.LastError,
+        };
+    }).ToList();
+
+    private async Task OnBurstAsync(WatchPlan plan, WatchState state, IReadOnlyList<string> changes)
+    {
+        lock (_stateGate)
+        {
+            if (_stopping) return;
+            if (state.Running) { state.Pending = true; return; }
+            state.Running = true;
+        }
+        try
+        {
+            var burst = changes;
+            while (true)
+            {
+                await ReloadServerAsync(plan, state, burst, _reloads.Token).ConfigureAwait(false);
+                lock (_stateGate)
+                {
+                    if (!state.Pending || _stopping) { state.Running = false; return; }
+                    state.Pending = false;
+                }
+                burst = ["(more changes during the last reload)"];
+            }
+        }
+        catch (OperationCanceledException) when (_reloads.IsCancellationRequested)
+        {
+            lock (_stateGate) state.Running = false;
+        }
+    }
+
+    private async Task ReloadServerAsync(WatchPlan plan, WatchState state, IReadOnlyList<string> changes, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        _logs.Event($"Change in {plan.Server}: {string.Join(", ", changes.Take(5))}{(changes.Count > 5 ? $" and {changes.Count - 5} more" : "")}; reloading");
+        string? dll = null;
+        if (plan.Project is not null)
+        {
+            var generation = Interlocked.Increment(ref _generation);
+            var output = Path.Combine(_store.Paths.Root, "builds", plan.Server, generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _logs.Event($"Building {plan.Project} (build {generation})");
+            lock (_stateGate) state.Builds++;
+            try
+            {
+                dll = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, output, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackendBuildException ex)
+            {
+                foreach (var line in ex.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)) _logs.Event(line.Trim(), "ERROR");
+                Record(state, clock, "build failed; the running instances keep serving", ex.Errors.Split('\n')[0].Trim());
+                return;
+            }
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var process in _processes.Where(p => p.Kind == ProcessKind.Instance && p.Server == plan.Server).ToList())
+            {
+                var spec = dll is null ? process.Spec : process.Spec with { Argv = [process.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! };
+                var error = await ReplaceAsync(process, spec, PortProbe.PickFree(), cancellationToken).ConfigureAwait(false)
+                    ?? await ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    Record(state, clock, "replacement unhealthy; the old instance keeps serving", error);
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+            SaveState();
+        }
+        Record(state, clock, "ok", null);
+        PruneBuilds(plan.Server, dll);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="spec"/> on <paramref name="port"/>, waits until it is healthy, points the
+    /// gateway at it, then stops the instance it replaces. Null on success; on failure the old one stays.
+    /// </summary>
+    private async Task<string?> ReplaceAsync(SupervisedProcess process, ProcessSpec spec, int port, CancellationToken cancellationToken)
+    {
+        var replacement = StartChild(WithPort(process, spec, port), out var failure);
+        if (replacement is null) return failure;
+        try
+        {
+            var health = await WaitReplacementHealthyAsync(process, replacement, port, cancellationToken).ConfigureAwait(false);
+            if (health is not null)
+            {
+                await StopChildAsync(replacement, cancellationToken).ConfigureAwait(false);
+                return health;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await StopChildAsync(replacement, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        var old = process.Child;
+        await AdoptAsync(process, replacement, cancellationToken).ConfigureAwait(false);
+        process.Port = port;
+        var nginx = _processes.FirstOrDefault(p => p.Kind == ProcessKind.Nginx && p.Child is { HasExited: false });
+        var switched = await _gateway!.SwitchAsync(process.Name, port, process.ConfiguredPort, nginx?.Child?.Pid ?? 0, cancellationToken).ConfigureAwait(false);
+        if (switched is not null) _logs.Event(switched, "ERROR");
+        if (old is not null) await StopChildAsync(old, cancellationToken).ConfigureAwait(false);
+        _logs.Event($"{process.Name} now runs pid {replacement.Pid} on port {port}");
+        return switched;
+    }
+
+    private async Task<string?> WaitReplacementHealthyAsync(SupervisedProcess process, ChildProcess child, int port, CancellationToken cancellationToken)
+    {
+        using var probe = new HealthProbe();
+        var target = new HealthTarget(process.Name,
+            process.Modules.Select(m => HealthUrls.For($"http://127.0.0.1:{port}", _plan.ApiBaseUrl, m)).ToList(),
+            () => child.HasExited ? $"the replacement of {process.Name} exited: {child.Exited.Result}" : null);
+        var failures = await new HealthWaiter(probe, _plan.Health).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
+        return failures.Count == 0 ? null : failures[0].Reason;
+    }
+
+    private async Task StopChildAsync(ChildProcess child, CancellationToken cancellationToken)
+    {
+        if (child.HasExited) return;
+        var identity = ProcessIdentity.Capture(child.Pid) ?? new ProcessIdentity(child.Pid, 0, child.Spec.Argv);
+        var request = new StopRequest(child.Spec.Name, identity, child.ProcessGroup, Posix.SIGTERM, SignalGroupGracefully: true);
+        await ProcessTerminator.StopOneAsync(request, TimeSpan.FromSeconds(_plan.StopTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The spec with every mention of the listening port moved to <paramref name="port"/>.</summary>
+    private static ProcessSpec WithPort(SupervisedProcess process, ProcessSpec spec, int port)
+    {
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var env = new Dictionary<string, string>(spec.Environment)
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{portText}",
+            ["PORT"] = portText,
+        };
+        var argv = process.ArgvTemplate is { } template ? template.Select(a => a.Replace("{port}", portText, StringComparison.Ordinal)).ToList() : spec.Argv;
+        return spec with { Argv = argv, Environment = env };
+    }
+
+    private void Record(WatchState state, Stopwatch clock, string result, string? error)
+    {
+        lock (_stateGate)
+        {
+            state.LastAt = DateTimeOffset.Now;
+            state.LastSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2);
+            state.LastResult = result;
+            state.LastError = error;
+        }
+        _logs.Event($"Reload {result} in {clock.Elapsed.TotalSeconds:0.00} s{(error is null ? "" : $": {error}")}", error is null ? "INFO" : "ERROR");
+        SaveState();
+    }
+
+    /// <summary>Keeps the build folder in use; older generations go.</summary>
+    private void PruneBuilds(string server, string? current)
+    {
+        if (current is null) return;
+        var root = Path.Combine(_store.Paths.Root, "builds", server);
+        var keep = Path.GetDirectoryName(current);
+        foreach (var dir in Directory.EnumerateDirectories(root).Where(d => d != keep))
+        {
+            try { Directory.Delete(dir, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    private void StopWatching()
+    {
+        _reloads.Cancel();
+        foreach (var w in _watchers) w.Dispose();
+        _watchers.Clear();
+    }
 }

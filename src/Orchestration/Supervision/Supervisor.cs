@@ -40,7 +40,7 @@ public sealed partial class Supervisor : IDisposable
             Log = Path.Combine(_store.Paths.Logs, "supervisor.log"),
         };
         foreach (var instance in plan.Instances)
-            _processes.Add(new SupervisedProcess(instance.Process, ProcessKind.Instance, instance.Server, instance.Port, instance.Modules));
+            _processes.Add(new SupervisedProcess(instance.Process, ProcessKind.Instance, instance.Server, instance.Port, instance.Modules) { ArgvTemplate = instance.ArgvTemplate });
     }
 
     /// <summary>Cancelled once everything has been stopped and the supervisor may exit.</summary>
@@ -122,40 +122,72 @@ public sealed partial class Supervisor : IDisposable
     /// <summary>Called by Start once the stack is healthy: from now on a crashed instance is restarted.</summary>
     public void MarkStarted()
     {
+        if (_autoRestart) return;
         _autoRestart = true;
         _logs.Event("Stack started; crashed instances will be restarted");
+        if (_plan.Watch.Count == 0) return;
+        var config = ConfigLoader.Load(_plan.ConfigPath, new ConfigLoadOptions { BundledProject = _plan.BundledProject });
+        if (config.Config is { } loaded) StartWatching(loaded);
+        else _logs.Event($"Watch mode off: {_plan.ConfigPath} no longer loads: {config.ErrorText}", "ERROR");
     }
 
     private async Task SpawnAsync(SupervisedProcess process, CancellationToken cancellationToken)
     {
         process.Stopping = false;
         process.LastExit = null;
-        process.Status = ProcessStatus.Starting;
-        process.StartedAt = DateTimeOffset.Now;
-        var name = process.Name;
-        ChildProcess child;
-        try
+        var child = StartChild(process.Spec, out var failure);
+        if (child is null)
         {
-            child = ChildProcess.Start(process.Spec, line => _logs.Write(name, line));
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
-        {
-            // Nothing started: say why where the user looks (its own log and the unified log).
-            var reason = $"could not start {name}: {ex.InnerException?.Message ?? ex.Message} (argv: {string.Join(' ', process.Spec.Argv)}, cwd: {process.Spec.WorkingDirectory})";
-            _logs.Write(name, LogRouter.Timestamped("ERROR", reason));
-            _logs.Event(reason, "ERROR");
             process.Child = null;
             process.Identity = null;
             process.LastExit = new ChildExit(127, DateTimeOffset.Now);
             process.Status = ProcessStatus.Exited;
+            _logs.Write(process.Name, LogRouter.Timestamped("ERROR", failure!));
             return;
         }
-        process.Child = child;
-        process.Identity = new ProcessIdentity(child.Pid, 0, process.Spec.Argv);
-        _logs.Event($"Started {name} (pid {child.Pid}): {string.Join(' ', process.Spec.Argv)}");
+        await AdoptAsync(process, child, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a child whose output goes to the process's logs; null (with the reason logged) when it cannot start.</summary>
+    private ChildProcess? StartChild(ProcessSpec spec, out string? failure)
+    {
+        var name = spec.Name;
+        try
+        {
+            var child = ChildProcess.Start(spec, line => _logs.Write(name, line));
+            _logs.Event($"Started {name} (pid {child.Pid}): {string.Join(' ', spec.Argv)}");
+            failure = null;
+            return child;
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            failure = $"could not start {name}: {ex.InnerException?.Message ?? ex.Message} (argv: {string.Join(' ', spec.Argv)}, cwd: {spec.WorkingDirectory})";
+            _logs.Event(failure, "ERROR");
+            return null;
+        }
+    }
+
+    /// <summary>Makes <paramref name="child"/> the process's current one: its exit is now this process's exit.</summary>
+    private async Task AdoptAsync(SupervisedProcess process, ChildProcess child, CancellationToken cancellationToken)
+    {
+        lock (_stateGate)
+        {
+            process.Child = child;
+            process.Spec = child.Spec;
+            process.Stopping = false;
+            process.LastExit = null;
+            process.Status = ProcessStatus.Starting;
+            process.StartedAt = DateTimeOffset.Now;
+            process.Identity = new ProcessIdentity(child.Pid, 0, child.Spec.Argv);
+        }
         _ = child.Exited.ContinueWith(t => OnExited(process, child, t.Result), TaskScheduler.Default);
-        process.Identity = await child.CaptureIdentityAsync(cancellationToken).ConfigureAwait(false) ?? process.Identity;
-        if (!child.HasExited) process.Status = ProcessStatus.Running;
+        var identity = await child.CaptureIdentityAsync(cancellationToken).ConfigureAwait(false);
+        lock (_stateGate)
+        {
+            if (!ReferenceEquals(process.Child, child)) return;
+            process.Identity = identity ?? process.Identity;
+            if (!child.HasExited) process.Status = ProcessStatus.Running;
+        }
     }
 
     private void OnExited(SupervisedProcess process, ChildProcess child, ChildExit exit)
@@ -232,6 +264,8 @@ public sealed partial class Supervisor : IDisposable
 
     public void Dispose()
     {
+        StopWatching();
+        _reloads.Dispose();
         _gate.Dispose();
         _stopped.Dispose();
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Orchestration.Config;
 using Orchestration.IO;
 using Orchestration.Processes;
 using Orchestration.State;
@@ -20,6 +21,17 @@ public sealed record SupervisorPlan
     public required int GatewayPort { get; init; }
     public required string GatewayAddress { get; init; }
     public double StopTimeoutSeconds { get; init; } = 3;
+
+    /// <summary>The dotnet host that runs .NET backends and builds them on a code change.</summary>
+    public string Dotnet { get; init; } = "dotnet";
+
+    /// <summary>The bundled backend's project, so the supervisor can load the same config as Start did.</summary>
+    public string? BundledProject { get; init; }
+
+    /// <summary>Health checks of a replacement during a reload.</summary>
+    public HealthSettings Health { get; init; } = new();
+
+    public string ApiBaseUrl { get; init; } = "/api/v1";
     public IReadOnlyList<WatchPlan> Watch { get; init; } = [];
 
     /// <summary>Same plan, same hash: Start on a running stack compares it to tell "already running" from "config changed".</summary>
@@ -42,6 +54,9 @@ public sealed record InstancePlan
     public required string Server { get; init; }
     public required int Port { get; init; }
     public required IReadOnlyList<string> Modules { get; init; }
+
+    /// <summary>A command server's argv with <c>{port}</c> still in it, so a replacement can listen elsewhere.</summary>
+    public IReadOnlyList<string>? ArgvTemplate { get; init; }
 }
 
 /// <summary>A server the supervisor watches for code changes (reload: true).</summary>
@@ -52,6 +67,6 @@ public sealed record WatchPlan
     public IReadOnlyList<string> Include { get; init; } = ["**/*"];
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
-    /// <summary>The build to run after a change (argv), or empty for a command server that needs none.</summary>
-    public IReadOnlyList<string> BuildCommand { get; init; } = [];
+    /// <summary>The .NET project to rebuild after a change; null for a command server, which is only restarted.</summary>
+    public string? Project { get; init; }
 }
