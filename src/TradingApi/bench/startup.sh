@@ -7,7 +7,7 @@ set -euo pipefail
 runs="${1:-10}"
 modules="${2:-core,broker}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-dll="$root/src/TradingApi/bin/Release/net10.0/TradingApi.dll"
+dll="${TRADINGAPI_DLL:-$root/src/TradingApi/bin/Release/net10.0/TradingApi.dll}"
 command -v python3 >/dev/null || { echo "startup.sh needs python3 (for precise timing)" >&2; exit 1; }
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   dotnet build "$root/src/TradingApi" -c Release -nologo -v q >/dev/null

@@ -160,4 +160,36 @@ public sealed class WebSocketProtocolTests(ITestOutputHelper log) : IAsyncLifeti
         Assert.Equal(2m, position.GetProperty("position").GetProperty("quantity").GetDecimal());
         Assert.False(position.GetProperty("closed").GetBoolean());
     }
+
+    [Fact]
+    public async Task A_message_over_64_KiB_gets_an_error_then_close_1009()
+    {
+        await using var ws = await ConnectAsync("datafeed");
+
+        await ws.SendAsync("ping", new { padding = new string('x', 70 * 1024) }, Token);
+        var seen = await ws.ReceiveUntilClosedAsync(Token);
+
+        Assert.Equal("message_too_big", Assert.Single(seen).GetProperty("payload").GetProperty("code").GetString());
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, ws.CloseStatus);
+    }
+
+    [Fact]
+    public async Task Subscribing_twice_does_not_double_the_updates()
+    {
+        await using var ws = await ConnectAsync("datafeed");
+
+        await ws.SendAsync("quotes.subscribe", new { symbols = "AAPL" }, Token);
+        await ws.ReceiveTypeAsync("quotes.subscribe.response", Token);
+        await ws.SendAsync("quotes.subscribe", new { symbols = new[] { "aapl" } }, Token);
+        var second = (await ws.ReceiveTypeAsync("quotes.subscribe.response", Token)).GetProperty("payload");
+        await Task.Delay(550, Token);
+        await ws.SendAsync("ping", null, Token);
+        var updates = new List<JsonElement>();
+        await ws.ReceiveTypeAsync("pong", Token, updates);
+
+        Assert.True(second.GetProperty("success").GetBoolean());
+        Assert.Contains("already subscribed", second.GetProperty("message").GetString());
+        // 100 ms ticks over ~0.55 s: one subscription gives about 5-6 updates, two would give 10+.
+        Assert.InRange(updates.Count, 1, 8);
+    }
 }
