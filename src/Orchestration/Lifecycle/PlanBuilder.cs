@@ -87,11 +87,17 @@ public static class PlanBuilder
     }
 
     private static IReadOnlyList<WatchPlan> WatchPlans(DeploymentConfig config) =>
-        config.Servers.Where(s => s.Reload).Select(s => new WatchPlan
-        {
-            Server = s.Name,
-            Directory = s.IsDotNetProject && s.Project is not null ? Path.GetDirectoryName(s.Project)! : (s.BaseDirectoryForWatch ?? config.BaseDirectory),
-            Include = s.IsDotNetProject ? ["**/*"] : (s.Watch.Count > 0 ? s.Watch : ["**/*"]),
-            Project = s.IsDotNetProject ? s.Project : null,
-        }).ToList();
+        config.Servers.Where(s => s.Reload)
+            .GroupBy(s => s.IsDotNetProject ? s.Project ?? s.Name : "command:" + s.Name)
+            .Select(g =>
+            {
+                var s = g.First();
+                return new WatchPlan
+                {
+                    Servers = g.Select(x => x.Name).ToList(),
+                    Directory = s.IsDotNetProject && s.Project is not null ? Path.GetDirectoryName(s.Project)! : (s.BaseDirectoryForWatch ?? config.BaseDirectory),
+                    Include = s.IsDotNetProject || s.Watch.Count == 0 ? ["**/*"] : s.Watch,
+                    Project = s.IsDotNetProject ? s.Project : null,
+                };
+            }).ToList();
 }

@@ -43,12 +43,15 @@ public sealed partial class Supervisor
         foreach (var plan in _plan.Watch)
         {
             var state = new WatchState();
-            lock (_stateGate) _watch[plan.Server] = state;
+            lock (_stateGate)
+            {
+                foreach (var server in plan.Servers) _watch[server] = state;
+            }
             try
             {
                 _watchers.Add(new ChangeWatcher(plan.Directory, new WatchFilter(plan.Include), Debounce, burst => OnBurstAsync(plan, state, burst)));
                 state.Watching = true;
-                _logs.Event($"Watching {plan.Directory} for {plan.Server} (reload on change)");
+                _logs.Event($"Watching {plan.Directory} for {string.Join(", ", plan.Servers)} (reload on change)");
             }
             catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
             {
@@ -59,12 +62,12 @@ public sealed partial class Supervisor
         SaveState();
     }
 
-    private IReadOnlyList<WatchRecord> WatchRecords() => _plan.Watch.Select(w =>
+    private IReadOnlyList<WatchRecord> WatchRecords() => _plan.Watch.SelectMany(w => w.Servers).Select(server =>
     {
-        var s = _watch.GetValueOrDefault(w.Server);
+        var s = _watch.GetValueOrDefault(server);
         return new WatchRecord
         {
-            Server = w.Server, Watching = s?.Watching ?? false, Builds = s?.Builds ?? 0, LastReloadAt = s?.LastAt,
+            Server = server, Watching = s?.Watching ?? false, Builds = s?.Builds ?? 0, LastReloadAt = s?.LastAt,
             LastReloadSeconds = s?.LastSeconds, LastReloadResult = s?.LastResult, LastError = s?.LastError,
         };
     }).ToList();
@@ -100,12 +103,13 @@ public sealed partial class Supervisor
     private async Task ReloadServerAsync(WatchPlan plan, WatchState state, IReadOnlyList<string> changes, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        _logs.Event($"Change in {plan.Server}: {string.Join(", ", changes.Take(5))}{(changes.Count > 5 ? $" and {changes.Count - 5} more" : "")}; reloading");
+        var servers = string.Join(", ", plan.Servers);
+        _logs.Event($"Change for {servers}: {string.Join(", ", changes.Take(5))}{(changes.Count > 5 ? $" and {changes.Count - 5} more" : "")}; reloading");
         string? dll = null;
         if (plan.Project is not null)
         {
             var generation = Interlocked.Increment(ref _generation);
-            var output = Path.Combine(_store.Paths.Root, "builds", plan.Server, generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var output = Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _logs.Event($"Building {plan.Project} (build {generation})");
             lock (_stateGate) state.Builds++;
             try
@@ -123,14 +127,24 @@ public sealed partial class Supervisor
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var process in _processes.Where(p => p.Kind == ProcessKind.Instance && p.Server == plan.Server).ToList())
+            var instances = _processes.Where(p => p.Kind == ProcessKind.Instance && plan.Servers.Contains(p.Server!)).ToList();
+            // First every instance moves to new code on a spare port (one at a time: the others keep
+            // serving), then each moves back to its configured port, so direct access works as before.
+            foreach (var process in instances)
             {
                 var spec = dll is null ? process.Spec : process.Spec with { Argv = [process.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! };
-                var error = await ReplaceAsync(process, spec, PortProbe.PickFree(), cancellationToken).ConfigureAwait(false)
-                    ?? await ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false);
-                if (error is not null)
+                if (await ReplaceAsync(process, spec, PortProbe.PickFree(), cancellationToken).ConfigureAwait(false) is { } error)
                 {
                     Record(state, clock, "replacement unhealthy; the old instance keeps serving", error);
+                    return;
+                }
+            }
+            _logs.Event($"New code serves for {servers} after {clock.Elapsed.TotalSeconds:0.00} s");
+            foreach (var process in instances)
+            {
+                if (await ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false) is { } error)
+                {
+                    Record(state, clock, $"new code serves, but {process.Name} stays on port {process.Port}", error);
                     return;
                 }
             }
@@ -141,7 +155,7 @@ public sealed partial class Supervisor
             SaveState();
         }
         Record(state, clock, "ok", null);
-        PruneBuilds(plan.Server, dll);
+        PruneBuilds(dll is null ? null : Path.GetDirectoryName(dll));
     }
 
     /// <summary>
@@ -222,12 +236,11 @@ public sealed partial class Supervisor
         SaveState();
     }
 
-    /// <summary>Keeps the build folder in use; older generations go.</summary>
-    private void PruneBuilds(string server, string? current)
+    /// <summary>Keeps the build folder in use; older generations of the same project go.</summary>
+    private static void PruneBuilds(string? keep)
     {
-        if (current is null) return;
-        var root = Path.Combine(_store.Paths.Root, "builds", server);
-        var keep = Path.GetDirectoryName(current);
+        if (keep is null) return;
+        var root = Path.GetDirectoryName(keep)!;
         foreach (var dir in Directory.EnumerateDirectories(root).Where(d => d != keep))
         {
             try { Directory.Delete(dir, recursive: true); }

@@ -59,10 +59,13 @@ public sealed record InstancePlan
     public IReadOnlyList<string>? ArgvTemplate { get; init; }
 }
 
-/// <summary>A server the supervisor watches for code changes (reload: true).</summary>
+/// <summary>
+/// A folder the supervisor watches for code changes, and the reload: true servers it reloads: one
+/// watcher and one build per project, however many servers run it.
+/// </summary>
 public sealed record WatchPlan
 {
-    public required string Server { get; init; }
+    public required IReadOnlyList<string> Servers { get; init; }
     public required string Directory { get; init; }
     public IReadOnlyList<string> Include { get; init; } = ["**/*"];
     public IReadOnlyList<string> Exclude { get; init; } = [];
