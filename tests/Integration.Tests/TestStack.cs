@@ -9,7 +9,7 @@ using Orchestration.State;
 namespace Integration.Tests;
 
 /// <summary>The outcome of one run of the build program, with everything needed to explain a failure.</summary>
-public sealed record RunResult(int ExitCode, string Output, TimeSpan Elapsed)
+public sealed record RunResult(int ExitCode, string Output, TimeSpan Elapsed, string StandardOutput = "")
 {
     public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:0.00} s\n{Output}";
 }
@@ -51,7 +51,7 @@ public sealed class TestStack : IAsyncDisposable
             .WithEnvironmentVariables(e => e.Set("NO_COLOR", "1").Set("TERM", "dumb"))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, cts.Token);
-        return new RunResult(result.ExitCode, result.StandardOutput + result.StandardError, clock.Elapsed);
+        return new RunResult(result.ExitCode, result.StandardOutput + result.StandardError, clock.Elapsed, result.StandardOutput);
     }
 
     /// <summary>Runs a target and fails the test with its output and the unified log when it does not exit 0.</summary>

@@ -13,6 +13,7 @@ namespace Orchestration.Supervision;
 internal sealed class GatewaySwitch(DeploymentConfig config, string nginxBinary)
 {
     private static readonly TimeSpan WorkerWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan OldWorkerDrain = TimeSpan.FromSeconds(2);
     private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
 
     /// <summary>Sends <paramref name="instance"/>'s traffic to <paramref name="port"/>; null on success, else why not.</summary>
@@ -33,12 +34,19 @@ internal sealed class GatewaySwitch(DeploymentConfig config, string nginxBinary)
         var before = Workers(nginxMasterPid);
         if (!Posix.Kill(nginxMasterPid, Posix.SIGHUP)) return "nginx is not running";
         var deadline = DateTime.UtcNow + WorkerWait;
-        while (DateTime.UtcNow < deadline)
+        while (!Workers(nginxMasterPid).Except(before).Any())
         {
-            if (Workers(nginxMasterPid).Except(before).Any()) return null;
+            if (DateTime.UtcNow > deadline) return $"nginx started no new worker within {WorkerWait.TotalSeconds:0} s of SIGHUP";
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
-        return $"nginx started no new worker within {WorkerWait.TotalSeconds:0} s of SIGHUP";
+        // Old workers still answer requests on connections they hold, with the old upstreams: the old
+        // instance must outlive them. They leave as soon as those connections are idle; a WebSocket
+        // can hold one for an hour, so the wait is bounded and such a socket is closed by the old
+        // instance's graceful stop (1001), after which its client reconnects to the new one.
+        var drain = DateTime.UtcNow + OldWorkerDrain;
+        while (before.Any(ProcInfo.IsRunning) && DateTime.UtcNow < drain)
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     private static HashSet<int> Workers(int masterPid) =>

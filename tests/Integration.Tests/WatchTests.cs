@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace Integration.Tests;
+
+/// <summary>Watch mode on a copy of a small project in a temp folder: edit, build, rolling replacement.</summary>
+public sealed class WatchTests
+{
+    private static string Yaml(TestPorts p, int instances) => $"""
+        nginx:
+          port: {p.Gateway}
+        servers:
+          app:
+            port: {p[1]}
+            instances: {instances}
+            modules: [core]
+            reload: true
+            project: ./app/App.csproj
+        health:
+          attempts: 80
+          interval: 0.25
+          timeout: 2
+        stop_timeout: 2
+        """;
+
+    private static void WriteProject(string folder, string answer)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "App.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(folder, "Program.cs"), """
+            var app = WebApplication.CreateSlimBuilder(args).Build();
+            var name = Environment.GetEnvironmentVariable("INSTANCE_NAME") ?? "app";
+            var api = Environment.GetEnvironmentVariable("API_BASE_URL") ?? "/api/v1";
+            app.Use(async (context, next) => { context.Response.Headers["X-Instance"] = name; await next(); });
+            app.MapGet(api + "/core/health", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
+            app.MapGet(api + "/core/answer", () => Answer.Text);
+            app.Run();
+            """);
+        WriteAnswer(folder, answer);
+    }
+
+    private static void WriteAnswer(string folder, string answer) =>
+        File.WriteAllText(Path.Combine(folder, "Answer.cs"), $"static class Answer {{ public const string Text = \"{answer}\"; }}\n");
+
+    [Fact]
+    public async Task An_edit_reaches_the_gateway_after_one_build_per_burst_excluded_paths_are_ignored_and_no_request_fails()
+    {
+        await using var stack = new TestStack(p => Yaml(p, instances: 1));
+        var app = Path.Combine(stack.Directory, "app");
+        WriteProject(app, "v1");
+        await stack.RunOkAsync("Start");
+        var answer = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/answer";
+        await using var load = new SteadyLoad(answer);
+        Assert.Equal("v1", await load.Client.GetStringAsync(answer));
+
+        // Build output, runtime files, generated specs and editor swap files start nothing.
+        foreach (var path in new[] { "bin/x.cs", "obj/y.cs", "openapi.json", ".Answer.cs.swp", "Answer.cs~" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(app, path))!);
+            File.WriteAllText(Path.Combine(app, path), "// not code");
+        }
+        await Task.Delay(1500);
+        Assert.DoesNotContain("Change for app", File.ReadAllText(stack.UnifiedLog));
+
+        // A burst of five saves is one build.
+        for (var i = 2; i <= 6; i++)
+        {
+            WriteAnswer(app, $"v{i}");
+            await Task.Delay(30);
+        }
+        await WaitForAsync(() => load.Last == "v6", TimeSpan.FromSeconds(60), stack);
+        await WaitForAsync(() => File.ReadAllText(stack.UnifiedLog).Contains("Reload ok"), TimeSpan.FromSeconds(30), stack);
+        var report = await load.StopAsync();
+
+        Assert.Equal(1, CountLines(stack.UnifiedLog, "Building "));
+        Assert.True(report.Failures == 0, $"{report.Failures} of {report.Requests} requests failed during the reload: {report.FirstError}");
+        Assert.True(report.Requests > 20, $"only {report.Requests} requests were sent");
+        Assert.Equal(stack.Ports[1], stack.State!.Processes.Single(p => p.Name == "app-0").Port);
+    }
+
+    [Fact]
+    public async Task A_broken_edit_keeps_the_old_code_serving_and_Status_reports_the_error_then_a_fix_rolls_out_to_both_instances()
+    {
+        await using var stack = new TestStack(p => Yaml(p, instances: 2));
+        var app = Path.Combine(stack.Directory, "app");
+        WriteProject(app, "v1");
+        await stack.RunOkAsync("Start");
+        var answer = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/answer";
+        await using var load = new SteadyLoad(answer);
+
+        File.WriteAllText(Path.Combine(app, "Answer.cs"), "static class Answer { public const string Text = \"v2\" }\n"); // no ';'
+        await WaitForAsync(() => File.ReadAllText(stack.UnifiedLog).Contains("build failed"), TimeSpan.FromSeconds(60), stack);
+
+        Assert.Equal("v1", await load.Client.GetStringAsync(answer));
+        var status = await stack.RunAsync("Status", "--json");
+        using (var json = JsonDocument.Parse(status.StandardOutput)) // --json: stdout is the JSON alone
+        {
+            var watch = json.RootElement.GetProperty("watch").EnumerateArray().Single();
+            Assert.Contains("build failed", watch.GetProperty("last_reload_result").GetString());
+            Assert.Contains("CS1002", watch.GetProperty("last_error").GetString());
+        }
+        Assert.Contains("CS1002", File.ReadAllText(stack.UnifiedLog));
+
+        WriteAnswer(app, "v3");
+        await WaitForAsync(() => File.ReadAllText(stack.UnifiedLog).Contains("Reload ok"), TimeSpan.FromSeconds(60), stack);
+        var report = await load.StopAsync();
+
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            var response = await load.Client.GetAsync(answer);
+            Assert.Equal("v3", await response.Content.ReadAsStringAsync());
+            seen.Add(response.Headers.GetValues("X-Instance").Single());
+        }
+        Assert.Equal(["app-0", "app-1"], seen.Order());
+        Assert.True(report.Failures == 0, $"{report.Failures} of {report.Requests} requests failed during the reload: {report.FirstError}");
+    }
+
+    private static int CountLines(string path, string text) => File.ReadLines(path).Count(l => l.Contains(text, StringComparison.Ordinal));
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit, TestStack stack)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > limit) Assert.Fail($"not within {limit.TotalSeconds} s\n--- unified log ---\n{TestStack.Tail(stack.UnifiedLog, 40)}");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>A steady stream of requests through the gateway, counting every failure.</summary>
+public sealed class SteadyLoad : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public SteadyLoad(string url)
+    {
+        _loop = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await Client.GetAsync(url, _stop.Token);
+                    var body = await response.Content.ReadAsStringAsync(_stop.Token);
+                    Interlocked.Increment(ref _requests);
+                    if (response.StatusCode != HttpStatusCode.OK) Fail($"HTTP {(int)response.StatusCode}: {body}");
+                    else Last = body;
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref _requests);
+                    Fail(ex.Message);
+                }
+                await Task.Delay(5);
+            }
+        });
+    }
+
+    private int _requests;
+    private int _failures;
+
+    public HttpClient Client { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+    public volatile string? Last;
+    public string? FirstError { get; private set; }
+
+    private void Fail(string error)
+    {
+        Interlocked.Increment(ref _failures);
+        FirstError ??= error;
+    }
+
+    public async Task<(int Requests, int Failures, string? FirstError)> StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        return (_requests, _failures, FirstError);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested) await StopAsync();
+        Client.Dispose();
+        _stop.Dispose();
+    }
+}
