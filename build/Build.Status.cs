@@ -32,9 +32,17 @@ partial class Build
         {
             var report = await new StatusCommand(Deployment).RunAsync(ct);
             if (Json) JsonOut.WriteLine(StatusView.Json(report));
-            else StatusView.Render(report, AnsiConsole.Console);
+            else StatusView.Render(report, StatusConsole());
             ExitCodeOverride = report.ExitCode;
         });
+
+    /// <summary>Spectre's console, wide enough for the table when the output is a pipe or a file (it assumes 80).</summary>
+    static IAnsiConsole StatusConsole()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        if (Console.IsOutputRedirected) console.Profile.Width = 160;
+        return console;
+    }
 
     Target LogsTail => _ => _
         .Description("Follow the unified log of every process (--lines N, --server NAME, --no-follow)")

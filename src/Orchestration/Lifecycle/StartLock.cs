@@ -27,28 +27,26 @@ public sealed class StartLock : IDisposable
                 Share = FileShare.None,
                 UnixCreateMode = AtomicFile.OwnerOnlyFile,
             });
-            stream.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-            stream.Write(pid);
-            stream.Flush();
+            // Beside the lock, not in it: a reader of a locked file would need the lock itself.
+            AtomicFile.WriteAllText(HolderFile(paths), Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
             return new StartLock(stream);
         }
         catch (IOException)
         {
-            var holder = ReadHolder(paths.Lock);
+            var holder = ReadHolder(HolderFile(paths));
             throw new InvalidOperationException(
                 $"Another Start, Stop or Restart of this deployment is running{(holder is null ? "" : $" (pid {holder})")}. " +
                 $"Wait for it to finish; the lock is {paths.Lock}.");
         }
     }
 
+    private static string HolderFile(LocalPaths paths) => paths.Lock + ".pid";
+
     private static string? ReadHolder(string path)
     {
         try
         {
-            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var r = new StreamReader(s);
-            return r.ReadLine()?.Trim();
+            return File.ReadAllText(path).Trim();
         }
         catch (IOException)
         {

@@ -1,0 +1,90 @@
+using Orchestration.Config;
+using Orchestration.Lifecycle;
+using Orchestration.Tests.Config;
+
+namespace Orchestration.Tests.Lifecycle;
+
+public sealed class PlanBuilderTests
+{
+    private static readonly Dictionary<string, string> Built = new() { ["broker"] = "/b/TradingApi.dll", ["datafeed"] = "/b/TradingApi.dll" };
+
+    [Fact]
+    public void Each_instance_gets_its_modules_name_address_and_the_servers_env()
+    {
+        var config = Yaml.Valid("""
+            nginx: { port: 8000 }
+            servers:
+              broker:
+                port: 8001
+                instances: 2
+                modules: [broker]
+                env: { FEATURE_X: "on" }
+            """, new ConfigLoadOptions { BundledProject = "/repo/src/TradingApi/TradingApi.csproj" });
+
+        var plan = PlanBuilder.Build(config, "/usr/sbin/nginx", Built, "/usr/bin/dotnet");
+
+        var second = plan.Instances[1];
+        Assert.Equal("broker-1", second.Process.Name);
+        Assert.Equal(8002, second.Port);
+        Assert.Equal(["/usr/bin/dotnet", "/b/TradingApi.dll"], second.Process.Argv);
+        Assert.Equal("core,broker", second.Process.Environment["ENABLED_MODULES"]);
+        Assert.Equal("broker-1", second.Process.Environment["INSTANCE_NAME"]);
+        Assert.Equal("http://127.0.0.1:8002", second.Process.Environment["ASPNETCORE_URLS"]);
+        Assert.Equal("/api/v1", second.Process.Environment["API_BASE_URL"]);
+        Assert.Equal("on", second.Process.Environment["FEATURE_X"]);
+        Assert.Equal("/b", second.Process.WorkingDirectory);
+        Assert.Equal(["/usr/sbin/nginx", "-c", config.Paths.NginxConf, "-p", config.Paths.Root + "/", "-e", config.Paths.NginxErrorLog, "-g", "daemon off;"], plan.Nginx.Argv);
+    }
+
+    [Fact]
+    public void A_command_server_expands_its_placeholders_and_keeps_port_open_for_a_replacement()
+    {
+        var config = Yaml.Valid("""
+            nginx: { port: 8000 }
+            servers:
+              api:
+                port: 9001
+                instances: 2
+                modules: [core, pricing]
+                command: ["python3", "-m", "app", "--port", "{port}", "--name", "{name}-{instance}", "--modules", "{modules}"]
+                reload: true
+                watch: ["**/*.py"]
+            """);
+
+        var plan = PlanBuilder.Build(config, "nginx", new Dictionary<string, string>(), "dotnet");
+
+        Assert.Equal(["python3", "-m", "app", "--port", "9002", "--name", "api-1", "--modules", "core,pricing"], plan.Instances[1].Process.Argv);
+        Assert.Equal(["python3", "-m", "app", "--port", "{port}", "--name", "api-1", "--modules", "core,pricing"], plan.Instances[1].ArgvTemplate);
+        var watch = Assert.Single(plan.Watch);
+        Assert.Equal(["api"], watch.Servers);
+        Assert.Null(watch.Project);
+        Assert.Equal(["**/*.py"], watch.Include);
+    }
+
+    [Fact]
+    public void Servers_running_one_project_share_one_watcher_and_one_build()
+    {
+        var config = Yaml.Valid(Yaml.TwoServers, new ConfigLoadOptions { BundledProject = "/repo/src/TradingApi/TradingApi.csproj" });
+
+        var plan = PlanBuilder.Build(config, "nginx", Built, "dotnet");
+
+        var watch = Assert.Single(plan.Watch);
+        Assert.Equal(["broker", "datafeed"], watch.Servers);
+        Assert.Equal("/repo/src/TradingApi/TradingApi.csproj", watch.Project);
+        Assert.Equal("/repo/src/TradingApi", watch.Directory);
+    }
+
+    [Fact]
+    public void Reload_false_watches_nothing_and_the_same_config_gives_the_same_plan_hash()
+    {
+        var yaml = Yaml.TwoServers.Replace("modules: [core, broker]", "modules: [core, broker]\n    reload: false")
+            .Replace("modules: [core, datafeed]", "modules: [core, datafeed]\n    reload: false");
+        var config = Yaml.Valid(yaml, new ConfigLoadOptions { BundledProject = "/p/TradingApi.csproj" });
+
+        var one = PlanBuilder.Build(config, "nginx", Built, "dotnet");
+        var two = PlanBuilder.Build(config, "nginx", Built, "dotnet");
+
+        Assert.Empty(one.Watch);
+        Assert.Equal(one.Hash(), two.Hash());
+    }
+}
