@@ -124,9 +124,7 @@ public sealed class SafetyTests
     {
         await using var stack = new TestStack(p => Configs.Default(p));
         await stack.RunOkAsync("Start");
-        var state = stack.State!;
-        Posix.Kill(state.Supervisor.Pid, Posix.SIGKILL);
-        for (var i = 0; i < 100 && state.Supervisor.Identity.FindAlive() is not null; i++) await Task.Delay(20);
+        var state = await stack.KillSupervisorAsync();
 
         var stop = await stack.RunOkAsync("Stop");
 
@@ -139,9 +137,7 @@ public sealed class SafetyTests
     {
         await using var stack = new TestStack(p => Configs.Default(p));
         await stack.RunOkAsync("Start");
-        var old = stack.State!;
-        Posix.Kill(old.Supervisor.Pid, Posix.SIGKILL);
-        for (var i = 0; i < 100 && old.Supervisor.Identity.FindAlive() is not null; i++) await Task.Delay(20);
+        var old = await stack.KillSupervisorAsync();
 
         var start = await stack.RunOkAsync("Start");
 

@@ -67,6 +67,15 @@ public sealed class TestStack : IAsyncDisposable
             ? JsonSerializer.Deserialize<DeploymentState>(File.ReadAllText(Path.Combine(LocalDir, "state.json")), StateJson.Options)
             : null;
 
+    /// <summary>SIGKILLs the supervisor (as a crash would) and waits until it is gone; returns the state it left.</summary>
+    public async Task<DeploymentState> KillSupervisorAsync()
+    {
+        var state = State ?? throw new InvalidOperationException("nothing is running");
+        Posix.Kill(state.Supervisor.Pid, Posix.SIGKILL);
+        for (var i = 0; i < 100 && state.Supervisor.Identity.FindAlive() is not null; i++) await Task.Delay(20);
+        return state;
+    }
+
     public static string Tail(string path, int lines) =>
         File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(lines)) : $"({path} does not exist)";
 

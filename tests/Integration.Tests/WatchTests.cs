@@ -48,16 +48,31 @@ public sealed class WatchTests
         WriteAnswer(folder, answer);
     }
 
+    /// <summary>A stack running the small project (answering "v1") with watch mode on.</summary>
+    private static async Task<TestStack> StartAppAsync(int instances)
+    {
+        var stack = new TestStack(p => Yaml(p, instances));
+        try
+        {
+            WriteProject(Path.Combine(stack.Directory, "app"), "v1");
+            await stack.RunOkAsync("Start");
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
     private static void WriteAnswer(string folder, string answer) =>
         File.WriteAllText(Path.Combine(folder, "Answer.cs"), $"static class Answer {{ public const string Text = \"{answer}\"; }}\n");
 
     [Fact]
     public async Task An_edit_reaches_the_gateway_after_one_build_per_burst_excluded_paths_are_ignored_and_no_request_fails()
     {
-        await using var stack = new TestStack(p => Yaml(p, instances: 1));
+        await using var stack = await StartAppAsync(instances: 1);
         var app = Path.Combine(stack.Directory, "app");
-        WriteProject(app, "v1");
-        await stack.RunOkAsync("Start");
         var answer = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/answer";
         await using var load = new SteadyLoad(answer);
         Assert.Equal("v1", await load.Client.GetStringAsync(answer));
@@ -90,10 +105,8 @@ public sealed class WatchTests
     [Fact]
     public async Task A_broken_edit_keeps_the_old_code_serving_and_Status_reports_the_error_then_a_fix_rolls_out_to_both_instances()
     {
-        await using var stack = new TestStack(p => Yaml(p, instances: 2));
+        await using var stack = await StartAppAsync(instances: 2);
         var app = Path.Combine(stack.Directory, "app");
-        WriteProject(app, "v1");
-        await stack.RunOkAsync("Start");
         var answer = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/answer";
         await using var load = new SteadyLoad(answer);
 
