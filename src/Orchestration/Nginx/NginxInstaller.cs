@@ -24,7 +24,7 @@ public sealed class NginxInstaller(NginxLocator locator, Func<bool> isRoot, Pack
         new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
 
     public static NginxInstaller ForThisMachine(Action<string> log) =>
-        new(NginxLocator.System, () => Environment.UserName == "root", RunAsync, log);
+        new(NginxLocator.System, () => Processes.Posix.IsRoot, RunAsync, log);
 
     public async Task<NginxEnsureResult> EnsureAsync(string? configuredBinary, CancellationToken cancellationToken)
     {
