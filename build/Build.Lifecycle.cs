@@ -31,6 +31,9 @@ partial class Build
             var stack = await RunningStack.ReadAsync(Deployment.Paths, ct);
             if (stack.SupervisorAlive)
             {
+                if (stack.State is { } running && running.ConfigHash != ConfigFingerprint.Of(Deployment.ConfigPath))
+                    throw new TargetFailedException($"This deployment is running, started from an earlier version of {Deployment.ConfigPath}. " +
+                        $"Run ./build.sh Restart{ConfigArgument} to apply the change.");
                 AlreadyRunning = true;
                 return;
             }

@@ -104,6 +104,22 @@ public sealed class StartStopTests
     }
 
     [Fact]
+    public async Task Start_after_the_config_changed_asks_for_a_Restart_which_applies_it()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p));
+        await stack.RunOkAsync("Start");
+        File.WriteAllText(stack.ConfigPath, Configs.Default(stack.Ports, brokerInstances: 2));
+
+        var start = await stack.RunAsync("Start");
+
+        Assert.True(start.ExitCode != 0, start.ToString());
+        Assert.Contains("Restart", start.Output);
+        Assert.DoesNotContain(stack.State!.Processes, p => p.Name == "broker-1");
+        await stack.RunOkAsync("Restart");
+        Assert.Contains(stack.State!.Processes, p => p.Name == "broker-1" && p.Identity.FindAlive() is not null);
+    }
+
+    [Fact]
     public async Task Two_instances_of_a_server_both_receive_requests_through_the_gateway()
     {
         await using var stack = new TestStack(p => Configs.Default(p, brokerInstances: 2));

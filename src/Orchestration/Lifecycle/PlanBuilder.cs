@@ -29,6 +29,7 @@ public static class PlanBuilder
         return new SupervisorPlan
         {
             ConfigPath = config.ConfigPath,
+            ConfigHash = ConfigFingerprint.Of(config.ConfigPath),
             LocalDir = config.LocalDir,
             Instances = instances,
             Nginx = new ProcessSpec

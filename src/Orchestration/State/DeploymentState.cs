@@ -13,6 +13,7 @@ public sealed record DeploymentState
     public required ProcessRecord Supervisor { get; init; }
     public required string ConfigPath { get; init; }
     public required string PlanHash { get; init; }
+    public string ConfigHash { get; init; } = "";
     public required DateTimeOffset StartedAt { get; init; }
     public IReadOnlyList<ProcessRecord> Processes { get; init; } = [];
     public IReadOnlyList<WatchRecord> Watch { get; init; } = [];

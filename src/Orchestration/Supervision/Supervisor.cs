@@ -57,6 +57,7 @@ public sealed partial class Supervisor : IDisposable
                 Supervisor = _self,
                 ConfigPath = _plan.ConfigPath,
                 PlanHash = _plan.Hash(),
+                ConfigHash = _plan.ConfigHash,
                 StartedAt = _startedAt,
                 Processes = _processes.Select(p => p.ToRecord(_store.Paths.LogFor(p.Name))).ToList(),
                 Watch = WatchRecords(),

@@ -15,6 +15,9 @@ namespace Orchestration.Supervision;
 public sealed record SupervisorPlan
 {
     public required string ConfigPath { get; init; }
+
+    /// <summary><see cref="Config.ConfigFingerprint"/> of the config file this plan was made from.</summary>
+    public string ConfigHash { get; init; } = "";
     public required string LocalDir { get; init; }
     public required IReadOnlyList<InstancePlan> Instances { get; init; }
     public required ProcessSpec Nginx { get; init; }
