@@ -9,6 +9,9 @@ partial class Build
     [Parameter("Benchmark: run each measurement once with a short load (a smoke check, well under a minute)")]
     readonly bool Quick;
 
+    [Parameter("Benchmark: where to write the JSON report (default .local/bench/latest.json)")]
+    readonly string? BenchmarkOutput;
+
     Target Benchmark => _ => _
         .Description("Measure Start/Stop/Status/Restart, gateway throughput, failed requests on Restart, scaling, memory and bootstrap on free ports (--quick: once each); writes .local/bench/latest.json")
         .Executes(async ct =>
@@ -19,6 +22,7 @@ partial class Build
                 Dotnet = Dotnet,
                 BuildProgram = Path.Combine(AppContext.BaseDirectory, "_build.dll"),
                 Quick = Quick,
+                JsonOutput = BenchmarkOutput is null ? BenchmarkSuite.DefaultJsonPath(RootDirectory) : Path.GetFullPath(BenchmarkOutput, Environment.CurrentDirectory),
                 Log = line => Log.Information("{Line}", line),
             };
             context = await BenchmarkSuite.WithToolsAsync(context, PackageInstaller.ForThisMachine(line => Log.Information("{Line}", line)), ct);

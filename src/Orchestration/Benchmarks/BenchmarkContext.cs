@@ -14,6 +14,9 @@ public sealed record BenchmarkContext
     /// <summary>The build program's dll (the running one's <c>_build.dll</c>).</summary>
     public required string BuildProgram { get; init; }
 
+    /// <summary>Where the JSON report goes (the target's default: <c>.local/bench/latest.json</c> under the repository).</summary>
+    public required string JsonOutput { get; init; }
+
     /// <summary>One run of each measurement, shorter load: a smoke check.</summary>
     public bool Quick { get; init; }
 

@@ -12,8 +12,8 @@ namespace Orchestration.Benchmarks;
 /// </summary>
 public sealed class BenchmarkSuite(BenchmarkContext context)
 {
-    /// <summary>Where the JSON goes, under the repository: <c>.local/bench/latest.json</c>.</summary>
-    public static string JsonPath(string repoRoot) => Path.Combine(repoRoot, ".local", "bench", "latest.json");
+    /// <summary>The default place of the JSON, under the repository: <c>.local/bench/latest.json</c>.</summary>
+    public static string DefaultJsonPath(string repoRoot) => Path.Combine(repoRoot, ".local", "bench", "latest.json");
 
     /// <summary>Finds wrk and hyperfine, installing them with apt-get when root; a missing tool is noted, not fatal.</summary>
     public static async Task<BenchmarkContext> WithToolsAsync(BenchmarkContext context, PackageInstaller packages, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         await Measure("bootstrap", errors, sections, () => new BootstrapBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
 
         var report = new BenchmarkReport(machine, context.Quick, startedAt, clock.Elapsed, sections);
-        var path = JsonPath(context.RepoRoot);
+        var path = context.JsonOutput;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, report.Json(), cancellationToken).ConfigureAwait(false);
         return new BenchmarkOutcome(report, path, errors);

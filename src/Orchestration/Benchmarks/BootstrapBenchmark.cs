@@ -20,7 +20,7 @@ public sealed class BootstrapBenchmark(BenchmarkContext context)
     public async Task<BenchmarkSection> MeasureAsync(CancellationToken cancellationToken)
     {
         var ours = await TimeAsync(OurCommand, shell: false, warmups: context.Quick ? 1 : 3, runs: context.Quick ? 1 : 10, cancellationToken).ConfigureAwait(false);
-        var nuke = await TimeAsync(NukeCommand, shell: true, warmups: 1, runs: context.Quick ? 1 : 5, cancellationToken).ConfigureAwait(false);
+        var nuke = await TimeAsync(NukeCommand, shell: true, warmups: context.Quick ? 0 : 1, runs: context.Quick ? 1 : 5, cancellationToken).ConfigureAwait(false);
         context.Log($"bootstrap: ours {ours.Median:0.000} s, NUKE-style {nuke.Median:0.000} s");
         var oursValues = ours.Spread();
         oursValues["goal"] = HelpGoalSeconds;
