@@ -28,7 +28,7 @@ public sealed record BenchmarkReport(MachineInfo Machine, bool Quick, DateTimeOf
         {
             text.AppendLine().AppendLine("### " + section.Title).AppendLine();
             text.AppendLine(Markdown(section));
-            if (section.Remark is not null) text.AppendLine(section.Remark);
+            if (section.Remark is not null) text.AppendLine().AppendLine(section.Remark); // a blank line ends the table
         }
         return text.ToString();
     }
