@@ -26,14 +26,16 @@ public static class SupervisorHost
         using var supervisor = new Supervisor(plan, logs);
         var stopTimeout = TimeSpan.FromSeconds(plan.StopTimeoutSeconds);
         using var server = new ControlServer(supervisor, logs, paths.ControlSocket, stopTimeout);
-        server.Start();
         logs.Event($"Supervisor started (pid {Environment.ProcessId}) for {plan.ConfigPath}");
 
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true); // outlive the terminal
 
+        // Spawn before answering: Start's first Status must see every instance's pid, not a 0 for one
+        // still being spawned (which WaitHealthy reported as "could not be started").
         await supervisor.StartInstancesAsync(CancellationToken.None).ConfigureAwait(false);
+        server.Start();
         try
         {
             await Task.Delay(Timeout.Infinite, supervisor.Stopped).ConfigureAwait(false);

@@ -1,0 +1,36 @@
+using BuildGraph;
+using Orchestration.Benchmarks;
+using Orchestration.Packages;
+using Serilog;
+
+/// <summary>The benchmark (issue 8): lifecycle, gateway, availability, scaling, memory and bootstrap figures in one run.</summary>
+partial class Build
+{
+    [Parameter("Benchmark: run each measurement once with a short load (a smoke check, well under a minute)")]
+    readonly bool Quick;
+
+    [Parameter("Benchmark: where to write the JSON report (default .local/bench/latest.json)")]
+    readonly string? BenchmarkOutput;
+
+    Target Benchmark => _ => _
+        .Description("Measure Start/Stop/Status/Restart, gateway throughput, failed requests on Restart, scaling, memory and bootstrap on free ports (--quick: once each); writes .local/bench/latest.json")
+        .Executes(async ct =>
+        {
+            var context = new BenchmarkContext
+            {
+                RepoRoot = RootDirectory,
+                Dotnet = Dotnet,
+                BuildProgram = Path.Combine(AppContext.BaseDirectory, "_build.dll"),
+                Quick = Quick,
+                JsonOutput = BenchmarkOutput is null ? BenchmarkSuite.DefaultJsonPath(RootDirectory) : Path.GetFullPath(BenchmarkOutput, Environment.CurrentDirectory),
+                Log = line => Log.Information("{Line}", line),
+            };
+            context = await BenchmarkSuite.WithToolsAsync(context, PackageInstaller.ForThisMachine(line => Log.Information("{Line}", line)), ct);
+            var outcome = await new BenchmarkSuite(context).RunAsync(ct);
+            Console.Out.WriteLine();
+            Console.Out.WriteLine(outcome.Report.Markdown());
+            Log.Information("Wrote {Json}", Path.GetRelativePath(Environment.CurrentDirectory, outcome.JsonPath));
+            if (outcome.Errors.Count > 0)
+                throw new TargetFailedException($"{outcome.Errors.Count} measurement(s) failed:\n  " + string.Join("\n  ", outcome.Errors));
+        });
+}

@@ -1,0 +1,167 @@
+using Orchestration.Config;
+using Orchestration.Processes;
+using Orchestration.State;
+
+namespace Orchestration.Benchmarks;
+
+/// <summary>
+/// A deployment in a temp folder of its own, on ports picked at run time (never the user's), driven
+/// through the real build program. Disposing it runs Stop and then, as a last resort, ends by process
+/// group whatever it ever recorded that is still provably ours (same pid, start time and argv).
+/// </summary>
+public sealed class BenchmarkStack : IAsyncDisposable
+{
+    private readonly BenchmarkContext _context;
+    private readonly List<ProcessRecord> _seen = [];
+
+    private BenchmarkStack(BenchmarkContext context, string directory, string yaml, IReadOnlyList<int> ports)
+    {
+        _context = context;
+        Directory = directory;
+        Ports = ports;
+        ConfigPath = Path.Combine(directory, "dev-config.yaml");
+        File.WriteAllText(ConfigPath, yaml);
+        Cli = context.Cli(ConfigPath);
+        Paths = new LocalPaths(Path.Combine(directory, ".local"));
+    }
+
+    public string Directory { get; }
+    public string ConfigPath { get; }
+    public IReadOnlyList<int> Ports { get; }
+    public BuildProgramRunner Cli { get; }
+    public LocalPaths Paths { get; }
+
+    /// <summary>The gateway port.</summary>
+    public int Gateway => Ports[0];
+
+    /// <summary>
+    /// The default layout of dev-config.yaml (broker: core+broker, datafeed: core+datafeed, one instance each,
+    /// reload on) on free ports. Ports[1] is broker-0, Ports[2] datafeed-0.
+    /// </summary>
+    public static BenchmarkStack Default(BenchmarkContext context) => Create(context, [1, 1, 1], p => $"""
+        # Benchmark stack: the layout of dev-config.yaml on free ports.
+        api_base_url: "/api/v1"
+        nginx:
+          port: {p[0]}
+          worker_processes: 1
+          worker_connections: 1024
+        servers:
+          broker:
+            port: {p[1]}
+            instances: 1
+            modules: [core, broker]
+            reload: true
+          datafeed:
+            port: {p[2]}
+            instances: 1
+            modules: [core, datafeed]
+            reload: true
+        websocket:
+          routing_strategy: "path"
+          query_param_name: "type"
+        websocket_routes:
+          broker: broker
+          datafeed: datafeed
+        """);
+
+    /// <summary>One server (core+broker) with <paramref name="instances"/> instances, reload off.</summary>
+    public static BenchmarkStack Scaled(BenchmarkContext context, int instances) => Create(context, [1, instances], p => $"""
+        # Benchmark stack: one server with {instances} instance(s) on free ports.
+        api_base_url: "/api/v1"
+        nginx:
+          port: {p[0]}
+        servers:
+          broker:
+            port: {p[1]}
+            instances: {instances}
+            modules: [core, broker]
+            reload: false
+        """);
+
+    private static BenchmarkStack Create(BenchmarkContext context, int[] blocks, Func<IReadOnlyList<int>, string> yaml)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "orch-bench-" + Guid.NewGuid().ToString("N")[..10]);
+        System.IO.Directory.CreateDirectory(directory);
+        var ports = FreePorts.PickBlocks(blocks);
+        return new BenchmarkStack(context, directory, yaml(ports), ports);
+    }
+
+    public Task<CliRun> RunAsync(string target, CancellationToken cancellationToken) => RunAsync(target, null, cancellationToken);
+
+    /// <summary>Runs a target; remembers every process the stack then records, for the last-resort cleanup.</summary>
+    public async Task<CliRun> RunAsync(string target, IReadOnlyList<string>? extra, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Cli.RunAsync(target, extra, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Remember();
+        }
+    }
+
+    /// <summary>What state.json records right now (null when nothing runs).</summary>
+    public DeploymentState? State() => new StateStore(Paths).Load();
+
+    private void Remember()
+    {
+        if (State() is not { } state) return;
+        foreach (var p in state.Processes.Append(state.Supervisor))
+        {
+            if (p.Pid > 0 && !_seen.Any(s => s.Pid == p.Pid && s.StartTicks == p.StartTicks)) _seen.Add(p);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            Remember();
+            if (_seen.Count > 0 || File.Exists(Paths.State))
+            {
+                var stop = await Cli.RunAsync("Stop", ["--timeout", "1"], CancellationToken.None).ConfigureAwait(false);
+                if (!stop.Ok) _context.Log($"Stop of the benchmark stack in {Directory} exited with {stop.ExitCode}:\n{stop.Output}");
+            }
+        }
+        finally
+        {
+            foreach (var p in _seen)
+            {
+                if (p.Identity.FindAlive() is null) continue;
+                _context.Log($"Last-resort cleanup: ending {p.Name} (pid {p.Pid}, group {p.ProcessGroup})");
+                Posix.KillGroup(p.ProcessGroup, Posix.SIGKILL);
+            }
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
+
+/// <summary>Free TCP ports picked at run time, in blocks of consecutive free ports (instance i listens on port + i).</summary>
+public static class FreePorts
+{
+    /// <summary>One port per block, each with its next <c>size - 1</c> neighbours free and no block overlapping another.</summary>
+    public static IReadOnlyList<int> PickBlocks(IReadOnlyList<int> sizes)
+    {
+        var picked = new List<(int Start, int Size)>();
+        foreach (var size in sizes)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                if (attempt > 200) throw new BenchmarkException($"Could not find {size} consecutive free ports");
+                var port = PortProbe.PickFree();
+                if (port + size > 65000 || picked.Any(b => port < b.Start + b.Size + 2 && b.Start < port + size + 2)) continue;
+                if (!Enumerable.Range(port, size).All(p => PortProbe.IsFree(p))) continue;
+                picked.Add((port, size));
+                break;
+            }
+        }
+        return picked.Select(b => b.Start).ToList();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Orchestration.Lifecycle;
+using Orchestration.Packages;
+
+namespace Orchestration.Benchmarks;
+
+/// <summary>
+/// The whole benchmark in one call: installs its tools when missing, then measures the backend floor, the
+/// lifecycle, idle memory, gateway throughput and availability on one stack, Start as instances grow, and
+/// the bootstrap. A section that cannot be measured says why in its rows; the run goes on and
+/// <see cref="BenchmarkOutcome.Errors"/> lists what failed.
+/// </summary>
+public sealed class BenchmarkSuite(BenchmarkContext context)
+{
+    /// <summary>The default place of the JSON, under the repository: <c>.local/bench/latest.json</c>.</summary>
+    public static string DefaultJsonPath(string repoRoot) => Path.Combine(repoRoot, ".local", "bench", "latest.json");
+
+    /// <summary>Finds wrk and hyperfine, installing them with apt-get when root; a missing tool is noted, not fatal.</summary>
+    public static async Task<BenchmarkContext> WithToolsAsync(BenchmarkContext context, PackageInstaller packages, CancellationToken cancellationToken)
+    {
+        var wrk = await packages.EnsureAsync("wrk", ["wrk"], cancellationToken).ConfigureAwait(false);
+        var hyperfine = await packages.EnsureAsync("hyperfine", ["hyperfine"], cancellationToken).ConfigureAwait(false);
+        return context with { Wrk = wrk.Path, WrkMissing = wrk.Error, Hyperfine = hyperfine.Path, HyperfineMissing = hyperfine.Error };
+    }
+
+    public async Task<BenchmarkOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.Now;
+        var machine = MachineInfo.Current();
+        var clock = Stopwatch.StartNew();
+        var sections = new List<BenchmarkSection>();
+        var errors = new List<string>();
+
+        var backend = await new BackendBuilder(context.Dotnet).EnsureBuiltAsync(context.BundledProject, cancellationToken).ConfigureAwait(false);
+        Samples? floor = null;
+        string? floorError = null;
+        try
+        {
+            floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BenchmarkException ex)
+        {
+            floorError = "failed: " + FirstLine(ex.Message);
+            errors.Add("backend floor: " + ex.Message);
+        }
+
+        await using (var stack = BenchmarkStack.Default(context))
+        {
+            await Measure("lifecycle", errors, sections, async () => LifecycleBenchmark.Section(
+                await new LifecycleBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false), floor, floorError)).ConfigureAwait(false);
+            var started = await Measure("memory", errors, sections, async () =>
+            {
+                (await stack.RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk();
+                return await new MemoryBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            if (started)
+            {
+                await Measure("throughput", errors, sections, () =>
+                    new GatewayThroughputBenchmark(context).MeasureAsync(stack.Gateway, stack.Ports[2], cancellationToken)).ConfigureAwait(false);
+                await Measure("availability", errors, sections, () =>
+                    new AvailabilityBenchmark(context).MeasureAsync(stack, cancellationToken)).ConfigureAwait(false);
+            }
+        }
+        await Measure("scaling", errors, sections, () => new ScalingBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
+        await Measure("bootstrap", errors, sections, () => new BootstrapBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
+
+        var report = new BenchmarkReport(machine, context.Quick, startedAt, clock.Elapsed, sections);
+        var path = context.JsonOutput;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, report.Json(), cancellationToken).ConfigureAwait(false);
+        return new BenchmarkOutcome(report, path, errors);
+    }
+
+    /// <summary>Runs one measurement; a <see cref="BenchmarkException"/> becomes an error row in its section and an entry in <paramref name="errors"/>.</summary>
+    private async Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<BenchmarkSection>> measure)
+    {
+        context.Log($"measuring {key} ...");
+        try
+        {
+            sections.Add(await measure().ConfigureAwait(false));
+            return true;
+        }
+        catch (BenchmarkException ex)
+        {
+            errors.Add($"{key}: {ex.Message}");
+            sections.Add(new BenchmarkSection(key, key, [], [new BenchmarkRow("not measured", new Dictionary<string, double?>(), "failed: " + FirstLine(ex.Message))]));
+            return false;
+        }
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0];
+}
+
+/// <summary>The report, where its JSON was written, and what could not be measured.</summary>
+public sealed record BenchmarkOutcome(BenchmarkReport Report, string JsonPath, IReadOnlyList<string> Errors);

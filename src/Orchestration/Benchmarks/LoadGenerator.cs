@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace Orchestration.Benchmarks;
+
+/// <summary>What a steady load saw: requests, failures (non-2xx and connection errors) and the window they fell in.</summary>
+public sealed record LoadResult(long Requests, long Non2xx, long Errors, TimeSpan? FirstFailure, TimeSpan? LastFailure, TimeSpan ActionTime)
+{
+    public long Failed => Non2xx + Errors;
+
+    /// <summary>Seconds from the first to the last failed request (0 for one failure), null when none failed.</summary>
+    public double? OutageSeconds => FirstFailure is { } first && LastFailure is { } last ? (last - first).TotalSeconds : null;
+}
+
+/// <summary>
+/// A steady closed-loop load on one URL (a few workers over keepalive connections) kept up while an
+/// action runs, e.g. a Restart. A failed request costs a 10 ms pause so a refused connection does not
+/// turn the load into a busy loop that starves the action on a small machine.
+/// </summary>
+public sealed class LoadGenerator(string url, int workers = 4)
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+
+    public async Task<LoadResult> RunDuringAsync(Func<CancellationToken, Task> action, TimeSpan before, TimeSpan after, CancellationToken cancellationToken)
+    {
+        using var handler = new SocketsHttpHandler { ConnectTimeout = RequestTimeout, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) };
+        using var http = new HttpClient(handler) { Timeout = RequestTimeout };
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var counters = new Counters();
+        var load = Enumerable.Range(0, workers).Select(_ => Task.Run(() => WorkAsync(http, counters, clock, stop.Token), CancellationToken.None)).ToList();
+        TimeSpan actionTime;
+        try
+        {
+            await Task.Delay(before, cancellationToken).ConfigureAwait(false);
+            if (counters.Requests == 0) throw new BenchmarkException($"The load on {url} sent no request in {before.TotalSeconds} s");
+            var started = clock.Elapsed;
+            await action(cancellationToken).ConfigureAwait(false);
+            actionTime = clock.Elapsed - started;
+            await Task.Delay(after, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(load).ConfigureAwait(false);
+        }
+        return new LoadResult(counters.Requests, counters.Non2xx, counters.Errors, counters.First, counters.Last, actionTime);
+    }
+
+    private async Task WorkAsync(HttpClient http, Counters counters, Stopwatch clock, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            bool ok;
+            try
+            {
+                using var response = await http.GetAsync(url, stop).ConfigureAwait(false);
+                if (stop.IsCancellationRequested) return;
+                ok = response.IsSuccessStatusCode;
+                counters.Count(ok ? Outcome.Ok : Outcome.Non2xx, clock.Elapsed);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            {
+                ok = false;
+                counters.Count(Outcome.Error, clock.Elapsed);
+            }
+            if (!ok)
+            {
+                try
+                {
+                    await Task.Delay(10, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private enum Outcome
+    {
+        Ok,
+        Non2xx,
+        Error,
+    }
+
+    private sealed class Counters
+    {
+        private readonly Lock _lock = new();
+        public long Requests;
+        public long Non2xx;
+        public long Errors;
+        public TimeSpan? First;
+        public TimeSpan? Last;
+
+        public void Count(Outcome outcome, TimeSpan at)
+        {
+            lock (_lock)
+            {
+                Requests++;
+                if (outcome == Outcome.Ok) return;
+                if (outcome == Outcome.Non2xx) Non2xx++;
+                else Errors++;
+                First ??= at;
+                Last = at;
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Integration.Tests;
+
+/// <summary>The benchmark as CI runs it: <c>Benchmark --quick</c> through the build program, on stacks of its own.</summary>
+public sealed class BenchmarkTests
+{
+    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "availability", "scaling", "bootstrap"];
+
+    [Fact]
+    public async Task Benchmark_quick_prints_every_section_and_writes_json()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"orch-bench-test-{Guid.NewGuid():N}.json");
+        var benchDirsBefore = BenchDirectories();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var run = await Cli.Wrap("dotnet")
+                .WithArguments([Repo.BuildProgram, "Benchmark", "--quick", "--benchmark-output", output])
+                .WithWorkingDirectory(Repo.Root)
+                .WithEnvironmentVariables(e => e.Set("NO_COLOR", "1").Set("TERM", "dumb"))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(Encoding.UTF8, cts.Token);
+            var text = run.StandardOutput + run.StandardError;
+            Assert.True(run.ExitCode == 0, $"Benchmark --quick exited with {run.ExitCode} after {clock.Elapsed.TotalSeconds:0} s:\n{text}");
+
+            foreach (var title in new[] { "### Lifecycle wall time", "### Idle memory", "### Gateway vs direct", "### Failed requests under steady load", "### Start time as the instance count grows", "### Build program bootstrap" })
+                Assert.Contains(title, text);
+            Assert.Matches(@"\| Start \| \d+\.\d{3} \|", text);
+
+            var json = JsonNode.Parse(File.ReadAllText(output))!;
+            Assert.True(json["quick"]!.GetValue<bool>());
+            var sections = json["sections"]!.AsObject();
+            Assert.Equal(Sections.Order(), sections.Select(s => s.Key).Order());
+
+            var lifecycle = Rows(json, "lifecycle");
+            foreach (var target in new[] { "Start", "Stop", "Status", "Restart" })
+            {
+                var row = lifecycle.Single(r => Name(r) == target);
+                Assert.True(Number(row, "median") > 0, $"{target}: {row}");
+                Assert.Equal(1, Number(row, "runs"));
+            }
+            Assert.True(Number(lifecycle.Single(r => Name(r).StartsWith("floor")), "median") > 0);
+
+            var memory = Rows(json, "memory");
+            Assert.Contains(memory, r => Name(r) == "supervisor");
+            Assert.All(memory, r => Assert.True(Number(r, "rss_mb") > 1, $"{r}"));
+
+            var throughput = Rows(json, "throughput");
+            Assert.Equal(2, throughput.Count);
+            Assert.All(throughput, r => Assert.True(
+                Number(r, "gateway_rps") > 0 && Number(r, "direct_rps") > 0 && Number(r, "ratio") > 0 && Number(r, "gateway_p99_ms") > 0
+                || r["note"]?.GetValue<string>().Contains("wrk") == true, $"{r}"));
+
+            var availability = Rows(json, "availability");
+            var restart = availability.Single(r => Name(r).Contains("Restart"));
+            Assert.True(Number(restart, "requests") > 0 && Number(restart, "action_s") > 0, $"{restart}");
+            Assert.True(Number(restart, "failed") >= 0);
+            var watch = availability.Single(r => Name(r).Contains("watch"));
+            Assert.True(watch["note"]?.GetValue<string>() == "n/a (watch mode not available)" || Number(watch, "requests") > 0, $"{watch}");
+
+            var scaling = Rows(json, "scaling");
+            Assert.Equal([1.0, 2.0, 4.0, 8.0], scaling.Select(r => Number(r, "instances")));
+            Assert.All(scaling, r => Assert.True(Number(r, "start_median") > 0 && Number(r, "stop_median") > 0 && Number(r, "rss_total_mb") > 0, $"{r}"));
+
+            var bootstrap = Rows(json, "bootstrap");
+            Assert.Equal(2, bootstrap.Count);
+            Assert.All(bootstrap, r => Assert.True(Number(r, "median") > 0, $"{r}"));
+
+            // Every stack it started is gone, folder and all.
+            Assert.Empty(BenchDirectories().Except(benchDirsBefore));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    private static List<JsonNode> Rows(JsonNode json, string section) =>
+        json["sections"]![section]!["rows"]!.AsArray().Select(r => r!).ToList();
+
+    private static string Name(JsonNode row) => row["name"]!.GetValue<string>();
+
+    private static double Number(JsonNode row, string key) => row[key]?.GetValue<double>() ?? double.NaN;
+
+    private static HashSet<string> BenchDirectories() =>
+        Directory.EnumerateDirectories(Path.GetTempPath(), "orch-bench-*").ToHashSet();
+}
