@@ -97,6 +97,9 @@ partial class Build
                 Log.Information("All {Count} instances healthy", state.Processes.Count);
                 return;
             }
+            // The supervisor records an exit once it has written the process's last lines: wait for that.
+            foreach (var name in failures.Where(f => f.ProcessExited).Select(f => f.Name))
+                await WaitExitRecordedAsync(name, ct);
             throw new TargetFailedException(string.Join("\n", failures.Select(f =>
                 $"{f.Reason}\n  last lines of {Deployment.Paths.LogFor(f.Name)}:\n    " +
                 string.Join("\n    ", LogFiles.LastLines(Deployment.Paths.LogFor(f.Name), 20)))));
@@ -166,6 +169,16 @@ partial class Build
     Target Restart => _ => _
         .Description("Stop, then Start again (reusing what is built)")
         .DependsOn(Stop, Start);
+
+    async Task WaitExitRecordedAsync(string name, CancellationToken ct)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var state = (await Supervisor!.SendAsync(new ControlRequest(ControlCommands.Status), TimeSpan.FromSeconds(2), ct))?.State;
+            if (state?.Processes.FirstOrDefault(p => p.Name == name) is not { Status: Orchestration.State.ProcessStatus.Starting or Orchestration.State.ProcessStatus.Running }) return;
+            await Task.Delay(20, ct);
+        }
+    }
 
     /// <summary>One Start, Stop or Restart at a time per deployment; held until this process ends.</summary>
     void LockDeployment()

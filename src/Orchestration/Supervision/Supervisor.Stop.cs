@@ -27,7 +27,11 @@ public sealed partial class Supervisor
             foreach (var o in outcomes) _logs.Event($"{o.Name} (pid {o.Pid}): {o.Result} in {o.Elapsed.TotalMilliseconds:0} ms");
             if (report.Clean)
             {
-                _store.Clear();
+                lock (_stateGate)
+                {
+                    _store.Clear();
+                    _cleared = true;
+                }
                 _logs.Event("Stopped");
             }
             else

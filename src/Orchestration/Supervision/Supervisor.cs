@@ -26,6 +26,7 @@ public sealed partial class Supervisor : IDisposable
     private bool _autoRestart;
     private bool _stopping;
     private bool _followingNginxLog;
+    private bool _cleared;
 
     public Supervisor(SupervisorPlan plan, LogRouter logs)
     {
@@ -200,6 +201,7 @@ public sealed partial class Supervisor : IDisposable
             process.Status = process.Stopping || _stopping ? ProcessStatus.Stopped : ProcessStatus.Exited;
         }
         var expected = process.Stopping || _stopping;
+        _logs.Flush(); // its last lines are on disk before its exit is on record
         _logs.Event($"{process.Name} (pid {child.Pid}) exited: {exit}", expected ? "INFO" : "ERROR");
         SaveState();
         if (!expected && _autoRestart && process.Kind == ProcessKind.Instance) _ = RestartAfterCrashAsync(process, child);
@@ -258,9 +260,11 @@ public sealed partial class Supervisor : IDisposable
 
     internal void SaveState()
     {
-        if (_stopping && _stopped.IsCancellationRequested) return;
-        var snapshot = Snapshot();
-        lock (_stateGate) _store.Save(snapshot);
+        lock (_stateGate)
+        {
+            if (_cleared) return; // a late exit callback must not bring back what Stop removed
+            _store.Save(Snapshot());
+        }
     }
 
     public void Dispose()

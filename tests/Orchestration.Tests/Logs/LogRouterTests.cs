@@ -32,6 +32,7 @@ public sealed class LogRouterTests : IDisposable
 
         router.TruncateAll();
         router.Write("broker-0", "after");
+        router.Flush();
 
         Assert.Equal("after\n", File.ReadAllText(Paths.LogFor("broker-0")));
         Assert.Equal("broker-0            >> after\n", File.ReadAllText(Paths.UnifiedLog));
