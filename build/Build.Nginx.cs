@@ -1,5 +1,6 @@
 using BuildGraph;
 using Orchestration.IO;
+using Orchestration.Lifecycle;
 using Orchestration.Nginx;
 using Orchestration.Processes;
 using Orchestration.Supervision;
@@ -15,6 +16,7 @@ partial class Build
     readonly bool Validate;
 
     string? NginxBinary;
+    IReadOnlyDictionary<string, int>? Spares;
 
     Target EnsureNginx => _ => _
         .Description("Find nginx (config, NGINX_BINARY, PATH, usual places); install it with apt-get when root")
@@ -33,7 +35,9 @@ partial class Build
         .Executes(async ct =>
         {
             var output = Output is null ? Deployment.Paths.NginxConf : Path.GetFullPath(Output, Environment.CurrentDirectory);
-            var text = NginxConfigRenderer.Render(Deployment, new NginxRenderOptions { User = Posix.IsRoot ? "root" : null });
+            // Watch mode's spare ports go in as backup servers, so a reload never needs nginx reloaded.
+            Spares = Deployment.Servers.Any(s => s.Reload) ? SparePorts.Reserve(Deployment) : null;
+            var text = NginxConfigRenderer.Render(Deployment, new NginxRenderOptions { User = Posix.IsRoot ? "root" : null, SparePorts = Spares });
             AtomicFile.WriteAllText(output, text);
             Log.Information("Wrote {Output}", Path.GetRelativePath(Environment.CurrentDirectory, output));
             if (!Validate && NginxBinary is null) return;

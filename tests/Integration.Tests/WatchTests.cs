@@ -1,72 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Orchestration.Benchmarks;
 
 namespace Integration.Tests;
 
 /// <summary>Watch mode on a copy of a small project in a temp folder: edit, build, rolling replacement.</summary>
 public sealed class WatchTests
 {
-    private static string Yaml(TestPorts p, int instances) => $"""
-        nginx:
-          port: {p.Gateway}
-        servers:
-          app:
-            port: {p[1]}
-            instances: {instances}
-            modules: [core]
-            reload: true
-            project: ./app/App.csproj
-        health:
-          attempts: 80
-          interval: 0.25
-          timeout: 2
-        stop_timeout: 2
-        """;
-
-    private static void WriteProject(string folder, string answer)
-    {
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "App.csproj"), """
-            <Project Sdk="Microsoft.NET.Sdk.Web">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-              </PropertyGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(folder, "Program.cs"), """
-            var app = WebApplication.CreateSlimBuilder(args).Build();
-            var name = Environment.GetEnvironmentVariable("INSTANCE_NAME") ?? "app";
-            var api = Environment.GetEnvironmentVariable("API_BASE_URL") ?? "/api/v1";
-            app.Use(async (context, next) => { context.Response.Headers["X-Instance"] = name; await next(); });
-            app.MapGet(api + "/core/health", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
-            app.MapGet(api + "/core/answer", () => Answer.Text);
-            app.Run();
-            """);
-        WriteAnswer(folder, answer);
-    }
-
-    /// <summary>A stack running the small project (answering "v1") with watch mode on.</summary>
-    private static async Task<TestStack> StartAppAsync(int instances)
-    {
-        var stack = new TestStack(p => Yaml(p, instances));
-        try
-        {
-            WriteProject(Path.Combine(stack.Directory, "app"), "v1");
-            await stack.RunOkAsync("Start");
-            return stack;
-        }
-        catch
-        {
-            await stack.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static void WriteAnswer(string folder, string answer) =>
-        File.WriteAllText(Path.Combine(folder, "Answer.cs"), $"static class Answer {{ public const string Text = \"{answer}\"; }}\n");
+    private static void WriteAnswer(string folder, string answer) => SampleProject.WriteAnswer(folder, answer);
 
     [Fact]
     public async Task An_edit_reaches_the_gateway_after_one_build_per_burst_excluded_paths_are_ignored_and_no_request_fails()

@@ -40,7 +40,7 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
         ["failed_pct"] = r.Requests > 0 ? 100.0 * r.Failed / r.Requests : null,
         ["outage_s"] = r.OutageSeconds ?? 0,
         ["action_s"] = r.ActionTime.TotalSeconds,
-    }, note);
+    }, r.Failed == 0 ? note : $"{note}; failures: {r.DescribeKinds()}");
 
     /// <summary>True when the running stack's supervisor watches some server's sources (watch mode exists and is on).</summary>
     public static bool WatchAvailable(DeploymentState? state) => state?.Watch.Any(w => w.Watching) == true;

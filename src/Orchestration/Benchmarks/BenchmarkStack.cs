@@ -64,6 +64,15 @@ public sealed class BenchmarkStack : IAsyncDisposable
           datafeed: datafeed
         """);
 
+    /// <summary>A copy of <paramref name="subject"/> in the stack's folder, with watch mode on.</summary>
+    public static BenchmarkStack Watched(BenchmarkContext context, WatchSubject subject, int instances)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "orch-bench-" + Guid.NewGuid().ToString("N")[..10]);
+        System.IO.Directory.CreateDirectory(directory);
+        var ports = FreePorts.PickBlocks([1, instances]);
+        return new BenchmarkStack(context, directory, subject.Prepare(directory, ports[0], ports[1], instances), ports);
+    }
+
     /// <summary>One server (core+broker) with <paramref name="instances"/> instances, reload off.</summary>
     public static BenchmarkStack Scaled(BenchmarkContext context, int instances) => Create(context, [1, instances], p => $"""
         # Benchmark stack: one server with {instances} instance(s) on free ports.

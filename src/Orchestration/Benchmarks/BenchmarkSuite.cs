@@ -61,6 +61,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
                     new AvailabilityBenchmark(context).MeasureAsync(stack, cancellationToken)).ConfigureAwait(false);
             }
         }
+        await Measure("watch", errors, sections, () => new WatchLatencyBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
         await Measure("scaling", errors, sections, () => new ScalingBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
         await Measure("bootstrap", errors, sections, () => new BootstrapBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
 

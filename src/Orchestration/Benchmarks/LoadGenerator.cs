@@ -5,6 +5,11 @@ namespace Orchestration.Benchmarks;
 /// <summary>What a steady load saw: requests, failures (non-2xx and connection errors) and the window they fell in.</summary>
 public sealed record LoadResult(long Requests, long Non2xx, long Errors, TimeSpan? FirstFailure, TimeSpan? LastFailure, TimeSpan ActionTime)
 {
+    /// <summary>What the failures were ("HTTP 502", "timeout", the connection error), with counts.</summary>
+    public IReadOnlyDictionary<string, long> Kinds { get; init; } = new Dictionary<string, long>();
+
+    public string DescribeKinds() => string.Join(", ", Kinds.OrderByDescending(k => k.Value).Select(k => $"{k.Value}× {k.Key}"));
+
     public long Failed => Non2xx + Errors;
 
     /// <summary>Seconds from the first to the last failed request (0 for one failure), null when none failed.</summary>
@@ -43,7 +48,7 @@ public sealed class LoadGenerator(string url, int workers = 4)
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(load).ConfigureAwait(false);
         }
-        return new LoadResult(counters.Requests, counters.Non2xx, counters.Errors, counters.First, counters.Last, actionTime);
+        return new LoadResult(counters.Requests, counters.Non2xx, counters.Errors, counters.First, counters.Last, actionTime) { Kinds = counters.Kinds };
     }
 
     private async Task WorkAsync(HttpClient http, Counters counters, Stopwatch clock, CancellationToken stop)
@@ -56,7 +61,7 @@ public sealed class LoadGenerator(string url, int workers = 4)
                 using var response = await http.GetAsync(url, stop).ConfigureAwait(false);
                 if (stop.IsCancellationRequested) return;
                 ok = response.IsSuccessStatusCode;
-                counters.Count(ok ? Outcome.Ok : Outcome.Non2xx, clock.Elapsed);
+                counters.Count(ok ? Outcome.Ok : Outcome.Non2xx, clock.Elapsed, ok ? null : $"HTTP {(int)response.StatusCode}");
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -65,7 +70,7 @@ public sealed class LoadGenerator(string url, int workers = 4)
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
             {
                 ok = false;
-                counters.Count(Outcome.Error, clock.Elapsed);
+                counters.Count(Outcome.Error, clock.Elapsed, ex is TaskCanceledException ? $"no answer within {RequestTimeout.TotalSeconds:0} s" : (ex.InnerException ?? ex).Message);
             }
             if (!ok)
             {
@@ -96,13 +101,15 @@ public sealed class LoadGenerator(string url, int workers = 4)
         public long Errors;
         public TimeSpan? First;
         public TimeSpan? Last;
+        public readonly Dictionary<string, long> Kinds = new(StringComparer.Ordinal);
 
-        public void Count(Outcome outcome, TimeSpan at)
+        public void Count(Outcome outcome, TimeSpan at, string? kind = null)
         {
             lock (_lock)
             {
                 Requests++;
                 if (outcome == Outcome.Ok) return;
+                if (kind is not null) Kinds[kind] = Kinds.GetValueOrDefault(kind) + 1;
                 if (outcome == Outcome.Non2xx) Non2xx++;
                 else Errors++;
                 First ??= at;

@@ -14,8 +14,8 @@ public static class PlanBuilder
     /// <param name="builtBackends">Server name → the built dll of its .NET project.</param>
     /// <param name="dotnet">The dotnet host that runs .NET backends.</param>
     /// <param name="nginxErrorLogFlag">Whether this nginx knows <c>-e</c> (1.19.5 and later).</param>
-    /// <param name="bundledProject">The bundled backend's project, for the supervisor's own reading of the config.</param>
-    public static SupervisorPlan Build(DeploymentConfig config, string nginxBinary, IReadOnlyDictionary<string, string> builtBackends, string dotnet, bool nginxErrorLogFlag = true, string? bundledProject = null)
+    /// <param name="spares">Instance name → its spare port (see <see cref="SparePorts"/>).</param>
+    public static SupervisorPlan Build(DeploymentConfig config, string nginxBinary, IReadOnlyDictionary<string, string> builtBackends, string dotnet, bool nginxErrorLogFlag = true, IReadOnlyDictionary<string, int>? spares = null)
     {
         var paths = config.Paths;
         var instances = config.Instances.Select(i => new InstancePlan
@@ -25,6 +25,7 @@ public static class PlanBuilder
             Modules = i.Modules,
             Process = InstanceProcess(config, i, builtBackends, dotnet),
             ArgvTemplate = i.Server.Command is null ? null : CommandTemplate.Expand(i, port: "{port}"),
+            SparePort = spares?.GetValueOrDefault(i.Name) ?? 0,
         }).ToList();
         return new SupervisorPlan
         {
@@ -42,7 +43,6 @@ public static class PlanBuilder
             GatewayAddress = config.Nginx.Listen,
             StopTimeoutSeconds = config.StopTimeout,
             Dotnet = dotnet,
-            BundledProject = bundledProject,
             Health = config.Health,
             ApiBaseUrl = config.ApiBaseUrl,
             Watch = WatchPlans(config),

@@ -15,10 +15,13 @@ public sealed record NginxRenderOptions
     public string? User { get; init; }
 
     /// <summary>
-    /// Instance name → the port it listens on now, where that differs from <c>port + i</c>: during a
-    /// watch-mode reload a replacement answers on a spare port until the original is free again.
+    /// Instance name → a spare port, listed as a <c>backup</c> server of its upstream. Watch mode starts
+    /// a replacement there before the instance stops, so nginx always has somewhere to send a request
+    /// without ever being reloaded (a reload resets clients' keepalive connections). The primaries
+    /// of such an upstream get <c>max_fails=0</c>: a refused connection moves that one request on at
+    /// once, and the instance gets traffic again the moment it is back.
     /// </summary>
-    public IReadOnlyDictionary<string, int>? InstancePorts { get; init; }
+    public IReadOnlyDictionary<string, int>? SparePorts { get; init; }
 }
 
 /// <summary>
@@ -59,30 +62,45 @@ public static class NginxConfigRenderer
             ["temp_paths"] = NginxDirectories.TempKinds.Select(k => Obj(("directive", k + "_temp_path"), ("path", Quote(Path.Combine(paths.Temp, k))))).ToList(),
             ["upstreams"] = config.Servers.Select(s => Obj(
                 ("name", UpstreamName(s.Name)),
-                ("servers", Enumerable.Range(0, s.Instances).Select(i => $"127.0.0.1:{InstancePort(s, i, options).ToString(CultureInfo.InvariantCulture)}").ToList()))).ToList(),
+                ("servers", UpstreamServers(s, options)))).ToList(),
             ["listen"] = Listen(config.Nginx),
             ["base"] = config.ApiBaseUrl,
             ["docs"] = $"{config.ApiBaseUrl}/{ModuleNames.Core}/docs",
-            ["rest"] = modules.Select(m => Location(m, config.ServerForModule(m) ?? first, $"{config.ApiBaseUrl}/{m}/")).ToList(),
+            ["rest"] = modules.Select(m => Location(m, config.ServerForModule(m) ?? first, $"{config.ApiBaseUrl}/{m}/", options)).ToList(),
             ["websockets"] = config.WebSocket.RoutingStrategy == RoutingStrategy.Path
-                ? config.WebSocketRoutes.Select(r => Location(r.Route, Server(config, r.Server), $"{config.ApiBaseUrl}/{r.Route}/ws")).ToList()
+                ? config.WebSocketRoutes.Select(r => Location(r.Route, Server(config, r.Server), $"{config.ApiBaseUrl}/{r.Route}/ws", options)).ToList()
                 : new List<ScriptObject>(),
-            ["query"] = config.WebSocket.RoutingStrategy == RoutingStrategy.QueryParam ? QueryModel(config) : null,
+            ["query"] = config.WebSocket.RoutingStrategy == RoutingStrategy.QueryParam ? QueryModel(config, options) : null,
         };
         return model;
     }
 
-    private static int InstancePort(ServerConfig server, int index, NginxRenderOptions options) =>
-        options.InstancePorts is { } ports && ports.TryGetValue($"{server.Name}-{index}", out var port) ? port : server.Port + index;
+    private static List<string> UpstreamServers(ServerConfig server, NginxRenderOptions options)
+    {
+        var spares = Spares(server, options);
+        var primary = spares.Count == 0 ? "max_fails=1 fail_timeout=5s" : "max_fails=0";
+        return Enumerable.Range(0, server.Instances)
+            .Select(i => $"127.0.0.1:{(server.Port + i).ToString(CultureInfo.InvariantCulture)} {primary}")
+            .Concat(spares.Select(p => $"127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)} backup"))
+            .ToList();
+    }
 
-    private static ScriptObject Location(string module, ServerConfig server, string path) => Obj(
+    private static List<int> Spares(ServerConfig server, NginxRenderOptions options) =>
+        Enumerable.Range(0, server.Instances)
+            .Select(i => options.SparePorts is { } spares && spares.TryGetValue($"{server.Name}-{i}", out var port) ? port : 0)
+            .Where(p => p > 0).ToList();
+
+    private static string Tries(ServerConfig server, NginxRenderOptions options) =>
+        (server.Instances + Spares(server, options).Count).ToString(CultureInfo.InvariantCulture);
+
+    private static ScriptObject Location(string module, ServerConfig server, string path, NginxRenderOptions options) => Obj(
         ("module", module),
         ("server", server.Name),
         ("path", path),
         ("upstream", UpstreamName(server.Name)),
-        ("tries", server.Instances.ToString(CultureInfo.InvariantCulture)));
+        ("tries", Tries(server, options)));
 
-    private static ScriptObject QueryModel(DeploymentConfig config)
+    private static ScriptObject QueryModel(DeploymentConfig config, NginxRenderOptions options)
     {
         var param = config.WebSocket.QueryParamName;
         var routes = config.WebSocketRoutes.Select(r => r.Route).ToList();
@@ -94,7 +112,7 @@ public static class NginxConfigRenderer
             ("location", $"{config.ApiBaseUrl}/ws"),
             ("base", config.ApiBaseUrl),
             ("reason", reason),
-            ("tries", config.Servers.Max(s => s.Instances).ToString(CultureInfo.InvariantCulture)),
+            ("tries", config.Servers.Max(s => int.Parse(Tries(s, options), CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture)),
             ("entries", config.WebSocketRoutes.Select(r => Obj(("value", r.Route), ("upstream", UpstreamName(r.Server)))).ToList()));
     }
 

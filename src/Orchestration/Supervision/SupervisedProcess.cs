@@ -14,6 +14,9 @@ internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, stri
     /// <summary>The port the config gives this instance (port + i); <see cref="Port"/> differs only mid-reload.</summary>
     public int ConfiguredPort { get; } = port;
 
+    /// <summary>The backup port nginx lists for this instance: where a replacement starts during a reload.</summary>
+    public int SparePort { get; init; }
+
     /// <summary>A command server's argv with {port} left in, to start a replacement on another port.</summary>
     public IReadOnlyList<string>? ArgvTemplate { get; init; }
     public IReadOnlyList<string> Modules { get; } = modules;

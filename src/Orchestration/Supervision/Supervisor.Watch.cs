@@ -11,9 +11,10 @@ namespace Orchestration.Supervision;
 /// <summary>
 /// Watch mode: a change under a <c>reload: true</c> server's folder → one build per burst into a
 /// fresh folder (running instances keep theirs) → each instance replaced in turn: the replacement
-/// starts on a spare port, must answer healthy, the gateway switches to it (graceful reload), the
-/// old one stops; then the same hop back to the configured port. nginx always has a healthy
-/// instance to send to, so no request fails, even with a single instance.
+/// starts on the instance's spare port (a <c>backup</c> server in nginx's upstream), must answer
+/// healthy, then the old one stops; then the same hop back to the configured port. nginx always
+/// has a healthy instance to send to and is never reloaded, so no request fails, even with a
+/// single instance.
 /// </summary>
 public sealed partial class Supervisor
 {
@@ -21,7 +22,6 @@ public sealed partial class Supervisor
     private readonly List<ChangeWatcher> _watchers = [];
     private readonly Dictionary<string, WatchState> _watch = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _reloads = new();
-    private GatewaySwitch? _gateway;
     private int _generation;
 
     private sealed class WatchState
@@ -37,9 +37,8 @@ public sealed partial class Supervisor
     }
 
     /// <summary>Starts watching every reload: true server (once the stack is up).</summary>
-    public void StartWatching(DeploymentConfig config)
+    public void StartWatching()
     {
-        _gateway = new GatewaySwitch(config, _plan.Nginx.Argv[0]);
         foreach (var plan in _plan.Watch)
         {
             var state = new WatchState();
@@ -133,7 +132,12 @@ public sealed partial class Supervisor
             foreach (var process in instances)
             {
                 var spec = dll is null ? process.Spec : process.Spec with { Argv = [process.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! };
-                if (await ReplaceAsync(process, spec, PortProbe.PickFree(), cancellationToken).ConfigureAwait(false) is { } error)
+                if (process.SparePort == 0)
+                {
+                    Record(state, clock, "not reloaded", $"{process.Name} has no spare port; run ./build.sh Restart");
+                    return;
+                }
+                if (await ReplaceAsync(process, spec, process.SparePort, cancellationToken).ConfigureAwait(false) is { } error)
                 {
                     Record(state, clock, "replacement unhealthy; the old instance keeps serving", error);
                     return;
@@ -181,15 +185,14 @@ public sealed partial class Supervisor
             throw;
         }
 
+        // nginx already lists both ports (the configured one, and the spare as a backup): once the
+        // old process stops, a refused connection moves each request to the other at once.
         var old = process.Child;
         await AdoptAsync(process, replacement, cancellationToken).ConfigureAwait(false);
         process.Port = port;
-        var nginx = _processes.FirstOrDefault(p => p.Kind == ProcessKind.Nginx && p.Child is { HasExited: false });
-        var switched = await _gateway!.SwitchAsync(process.Name, port, process.ConfiguredPort, nginx?.Child?.Pid ?? 0, cancellationToken).ConfigureAwait(false);
-        if (switched is not null) _logs.Event(switched, "ERROR");
         if (old is not null) await StopChildAsync(old, cancellationToken).ConfigureAwait(false);
         _logs.Event($"{process.Name} now runs pid {replacement.Pid} on port {port}");
-        return switched;
+        return null;
     }
 
     private async Task<string?> WaitReplacementHealthyAsync(SupervisedProcess process, ChildProcess child, int port, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ public sealed partial class Supervisor : IDisposable
             Log = Path.Combine(_store.Paths.Logs, "supervisor.log"),
         };
         foreach (var instance in plan.Instances)
-            _processes.Add(new SupervisedProcess(instance.Process, ProcessKind.Instance, instance.Server, instance.Port, instance.Modules) { ArgvTemplate = instance.ArgvTemplate });
+            _processes.Add(new SupervisedProcess(instance.Process, ProcessKind.Instance, instance.Server, instance.Port, instance.Modules) { ArgvTemplate = instance.ArgvTemplate, SparePort = instance.SparePort });
     }
 
     /// <summary>Cancelled once everything has been stopped and the supervisor may exit.</summary>
@@ -128,9 +128,7 @@ public sealed partial class Supervisor : IDisposable
         _autoRestart = true;
         _logs.Event("Stack started; crashed instances will be restarted");
         if (_plan.Watch.Count == 0) return;
-        var config = ConfigLoader.Load(_plan.ConfigPath, new ConfigLoadOptions { BundledProject = _plan.BundledProject });
-        if (config.Config is { } loaded) StartWatching(loaded);
-        else _logs.Event($"Watch mode off: {_plan.ConfigPath} no longer loads: {config.ErrorText}", "ERROR");
+        StartWatching();
     }
 
     private async Task SpawnAsync(SupervisedProcess process, CancellationToken cancellationToken)

@@ -28,9 +28,6 @@ public sealed record SupervisorPlan
     /// <summary>The dotnet host that runs .NET backends and builds them on a code change.</summary>
     public string Dotnet { get; init; } = "dotnet";
 
-    /// <summary>The bundled backend's project, so the supervisor can load the same config as Start did.</summary>
-    public string? BundledProject { get; init; }
-
     /// <summary>Health checks of a replacement during a reload.</summary>
     public HealthSettings Health { get; init; } = new();
 
@@ -57,6 +54,9 @@ public sealed record InstancePlan
     public required string Server { get; init; }
     public required int Port { get; init; }
     public required IReadOnlyList<string> Modules { get; init; }
+
+    /// <summary>The backup port nginx lists for this instance (watch mode's replacement starts there); 0 for none.</summary>
+    public int SparePort { get; init; }
 
     /// <summary>A command server's argv with <c>{port}</c> still in it, so a replacement can listen elsewhere.</summary>
     public IReadOnlyList<string>? ArgvTemplate { get; init; }
