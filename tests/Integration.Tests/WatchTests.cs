@@ -10,6 +10,23 @@ public sealed class WatchTests
 {
     private static void WriteAnswer(string folder, string answer) => SampleProject.WriteAnswer(folder, answer);
 
+    /// <summary>A stack running the small project (answering "v1") with watch mode on.</summary>
+    private static async Task<TestStack> StartAppAsync(int instances)
+    {
+        var stack = new TestStack(p => SampleProject.Config(p.Gateway, p[1], instances));
+        try
+        {
+            SampleProject.Write(Path.Combine(stack.Directory, "app"), "v1");
+            await stack.RunOkAsync("Start");
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task An_edit_reaches_the_gateway_after_one_build_per_burst_excluded_paths_are_ignored_and_no_request_fails()
     {
