@@ -9,7 +9,7 @@ namespace Integration.Tests;
 /// <summary>The benchmark as CI runs it: <c>Benchmark --quick</c> through the build program, on stacks of its own.</summary>
 public sealed class BenchmarkTests
 {
-    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "availability", "scaling", "bootstrap"];
+    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "availability", "watch", "scaling", "bootstrap"];
 
     [Fact]
     public async Task Benchmark_quick_prints_every_section_and_writes_json()
@@ -29,7 +29,7 @@ public sealed class BenchmarkTests
             var text = run.StandardOutput + run.StandardError;
             Assert.True(run.ExitCode == 0, $"Benchmark --quick exited with {run.ExitCode} after {clock.Elapsed.TotalSeconds:0} s:\n{text}");
 
-            foreach (var title in new[] { "### Lifecycle wall time", "### Idle memory", "### Gateway vs direct", "### Failed requests under steady load", "### Start time as the instance count grows", "### Build program bootstrap" })
+            foreach (var title in new[] { "### Lifecycle wall time", "### Idle memory", "### Gateway vs direct", "### Failed requests under steady load", "### Start time as the instance count grows", "### Build program bootstrap", "### Watch mode" })
                 Assert.Contains(title, text);
             Assert.Matches(@"\| Start \| \d+\.\d{3} \|", text);
 
@@ -62,7 +62,11 @@ public sealed class BenchmarkTests
             Assert.True(Number(restart, "requests") > 0 && Number(restart, "action_s") > 0, $"{restart}");
             Assert.True(Number(restart, "failed") >= 0);
             var watch = availability.Single(r => Name(r).Contains("watch"));
-            Assert.True(watch["note"]?.GetValue<string>() == "n/a (watch mode not available)" || Number(watch, "requests") > 0, $"{watch}");
+            Assert.True(Number(watch, "requests") > 0 && Number(watch, "failed") == 0, $"{watch}");
+
+            var latency = Assert.Single(Rows(json, "watch"));
+            Assert.True(Number(latency, "median") > 0 && Number(latency, "requests") > 0, $"{latency}");
+            Assert.True(Number(latency, "failed") == 0, $"a watch-mode reload must not fail a request: {latency}");
 
             var scaling = Rows(json, "scaling");
             Assert.Equal([1.0, 2.0, 4.0, 8.0], scaling.Select(r => Number(r, "instances")));

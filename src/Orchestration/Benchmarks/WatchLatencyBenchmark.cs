@@ -20,9 +20,11 @@ public sealed class WatchLatencyBenchmark(BenchmarkContext context)
     public async Task<BenchmarkSection> MeasureAsync(CancellationToken cancellationToken)
     {
         var rows = new List<BenchmarkRow>();
-        foreach (var subject in new[] { WatchSubject.Bundled(context.RepoRoot), WatchSubject.Sample })
+        // --quick is a smoke check: the small project, one instance (a copy of the bundled backend costs a full first build).
+        var subjects = context.Quick ? [WatchSubject.Sample] : new[] { WatchSubject.Bundled(context.RepoRoot), WatchSubject.Sample };
+        foreach (var subject in subjects)
         {
-            foreach (var instances in new[] { 1, 2 })
+            foreach (var instances in context.Quick ? [1] : new[] { 1, 2 })
                 rows.Add(await MeasureAsync(subject, instances, cancellationToken).ConfigureAwait(false));
         }
         return new BenchmarkSection("watch", "Watch mode: save → new code answering through the gateway; failed requests during a reload under load", Columns, rows,
