@@ -30,6 +30,19 @@ public sealed class NginxRendererTests
     }
 
     [Fact]
+    public void Watch_modes_spare_ports_are_backup_servers_and_every_request_may_try_them()
+    {
+        var conf = Render("servers: {api: {port: 8001, instances: 2, reload: true}}",
+            new NginxRenderOptions { SparePorts = new Dictionary<string, int> { ["api-0"] = 41000, ["api-1"] = 41001 } });
+
+        Assert.Equal(
+            ["server 127.0.0.1:8001 max_fails=0;", "server 127.0.0.1:8002 max_fails=0;",
+             "server 127.0.0.1:41000 backup;", "server 127.0.0.1:41001 backup;", "keepalive 32;"],
+            NginxText.Lines(NginxText.RequiredBlock(conf, "upstream api_backend")));
+        Assert.Contains("proxy_next_upstream_tries 4;", conf);
+    }
+
+    [Fact]
     public void Three_instances_are_three_upstream_servers_on_consecutive_ports()
     {
         var lines = NginxText.Lines(NginxText.RequiredBlock(Render("servers: {api: {port: 8001, instances: 3}}"), "upstream api_backend"));
