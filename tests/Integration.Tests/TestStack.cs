@@ -84,7 +84,7 @@ public sealed class TestStack : IAsyncDisposable
         var state = State;
         try
         {
-            if (state is not null) await RunAsync("Stop", "--timeout", "1");
+            if (state is not null || File.Exists(Path.Combine(LocalDir, "supervisor.sock"))) await RunAsync("Stop", "--timeout", "1");
         }
         finally
         {

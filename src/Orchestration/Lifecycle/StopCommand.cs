@@ -17,7 +17,13 @@ public sealed class StopCommand(LocalPaths paths)
     {
         var store = new StateStore(paths);
         var state = store.Load();
-        if (state is null) return new Result(false, new StopReport([], []), false);
+        if (state is null)
+        {
+            // No record, but maybe a supervisor that has not written one: ask it, never guess a pid.
+            var orphan = await new ControlClient(paths.ControlSocket).SendAsync(new ControlRequest(ControlCommands.Stop, Timeout: timeout.TotalSeconds),
+                timeout + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            return orphan?.Stop is { } stopped ? new Result(true, stopped, true) : new Result(false, new StopReport([], []), false);
+        }
 
         if (state.Supervisor.Identity.FindAlive() is { } supervisor)
         {

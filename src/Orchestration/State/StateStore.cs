@@ -47,7 +47,7 @@ public sealed class StateStore(LocalPaths paths)
         foreach (var p in state.Processes.Append(state.Supervisor))
         {
             var file = Paths.PidFileFor(p.Name);
-            if (p.Status is ProcessStatus.Exited or ProcessStatus.Stopped)
+            if (p.Pid <= 0 || p.Status is ProcessStatus.Exited or ProcessStatus.Stopped)
             {
                 File.Delete(file);
                 continue;

@@ -32,6 +32,8 @@ public static class SupervisorHost
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true); // outlive the terminal
 
+        // On record before anything is spawned, so a Stop or a rollback always finds this supervisor.
+        supervisor.SaveState();
         // Spawn before answering: Start's first Status must see every instance's pid, not a 0 for one
         // still being spawned (which WaitHealthy reported as "could not be started").
         await supervisor.StartInstancesAsync(CancellationToken.None).ConfigureAwait(false);
