@@ -115,17 +115,7 @@ public sealed record TestPorts(IReadOnlyList<int> All)
     public int this[int i] => All[i];
 
     /// <summary>Picks ports whose next few neighbours are free too, since instance i listens on port + i.</summary>
-    public static TestPorts Pick(int count)
-    {
-        var picked = new List<int>();
-        while (picked.Count < count)
-        {
-            var port = PortProbe.PickFree();
-            if (port > 60000 || picked.Any(p => Math.Abs(p - port) < 4)) continue;
-            if (Enumerable.Range(port, 3).All(p => PortProbe.IsFree(p))) picked.Add(port);
-        }
-        return new TestPorts(picked);
-    }
+    public static TestPorts Pick(int count) => new(PortProbe.PickFreeBlocks(Enumerable.Repeat(3, count).ToList()));
 }
 
 /// <summary>Where the repository and the build program are.</summary>

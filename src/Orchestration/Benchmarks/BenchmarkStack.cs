@@ -69,7 +69,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "orch-bench-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
-        var ports = FreePorts.PickBlocks([1, instances]);
+        var ports = PortProbe.PickFreeBlocks([1, instances]);
         return new BenchmarkStack(context, directory, subject.Prepare(directory, ports[0], ports[1], instances), ports);
     }
 
@@ -91,7 +91,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "orch-bench-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
-        var ports = FreePorts.PickBlocks(blocks);
+        var ports = PortProbe.PickFreeBlocks(blocks);
         return new BenchmarkStack(context, directory, yaml(ports), ports);
     }
 
@@ -152,25 +152,3 @@ public sealed class BenchmarkStack : IAsyncDisposable
     }
 }
 
-/// <summary>Free TCP ports picked at run time, in blocks of consecutive free ports (instance i listens on port + i).</summary>
-public static class FreePorts
-{
-    /// <summary>One port per block, each with its next <c>size - 1</c> neighbours free and no block overlapping another.</summary>
-    public static IReadOnlyList<int> PickBlocks(IReadOnlyList<int> sizes)
-    {
-        var picked = new List<(int Start, int Size)>();
-        foreach (var size in sizes)
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                if (attempt > 200) throw new BenchmarkException($"Could not find {size} consecutive free ports");
-                var port = PortProbe.PickFree();
-                if (port + size > 65000 || picked.Any(b => port < b.Start + b.Size + 2 && b.Start < port + size + 2)) continue;
-                if (!Enumerable.Range(port, size).All(p => PortProbe.IsFree(p))) continue;
-                picked.Add((port, size));
-                break;
-            }
-        }
-        return picked.Select(b => b.Start).ToList();
-    }
-}

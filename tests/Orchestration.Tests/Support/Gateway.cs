@@ -26,9 +26,8 @@ public sealed class Gateway : IAsyncDisposable
         var gateway = new Gateway();
         try
         {
-            var nginxPort = FreePorts.Range(1);
-            var broker = FreePorts.Range(2);
-            var datafeed = FreePorts.Range(1);
+            var ports = Orchestration.Processes.PortProbe.PickFreeBlocks([1, 2, 1]);
+            var (nginxPort, broker, datafeed) = (ports[0], ports[1], ports[2]);
             var yaml = $$"""
                 local_dir: .local
                 nginx: {port: {{nginxPort}}, worker_processes: 2}
