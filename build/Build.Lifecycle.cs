@@ -72,7 +72,8 @@ partial class Build
         .Executes(async ct =>
         {
             var errorLogFlag = NginxVersion.SupportsErrorLogFlag(await NginxVersion.ProbeAsync(NginxBinary!, ct));
-            var plan = PlanBuilder.Build(Deployment, NginxBinary!, BuiltBackends, Dotnet, errorLogFlag, Spares);
+            var backends = PlanBuilder.RunFromCopies(Deployment.Paths, BuiltBackends);
+            var plan = PlanBuilder.Build(Deployment, NginxBinary!, backends, Dotnet, errorLogFlag, Spares);
             StartedThisRun = true;
             Supervisor = await SupervisorLauncher.ForThisProgram(Deployment.Paths).LaunchAsync(plan, ct);
             Log.Information("Supervisor up; {Count} instances spawned", plan.Instances.Count);

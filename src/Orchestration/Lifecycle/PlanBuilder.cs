@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orchestration.Config;
+using Orchestration.IO;
 using Orchestration.Nginx;
 using Orchestration.Processes;
 using Orchestration.Supervision;
@@ -86,6 +87,21 @@ public static class PlanBuilder
             Environment = env,
         };
     }
+
+    /// <summary>
+    /// Server → dll, moved to a copy of each build output under local_dir/run: the instances run from
+    /// there, so a later build of the project (Restart builds before it stops) never writes into
+    /// files they have mapped.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RunFromCopies(LocalPaths paths, IReadOnlyDictionary<string, string> builtBackends) =>
+        builtBackends.ToDictionary(kv => kv.Key, kv =>
+        {
+            var output = Path.GetDirectoryName(kv.Value)!;
+            var copy = Path.Combine(paths.Root, "run", Path.GetFileNameWithoutExtension(kv.Value) + "-" +
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(output)))[..8]);
+            DirectoryMirror.Copy(output, copy);
+            return Path.Combine(copy, Path.GetFileName(kv.Value));
+        });
 
     private static IReadOnlyList<WatchPlan> WatchPlans(DeploymentConfig config) =>
         config.Servers.Where(s => s.Reload)

@@ -27,7 +27,7 @@ public sealed class SupervisorLauncher(LocalPaths paths, string dotnet, string p
         PrivateDirectory.Create(paths.Logs);
         var planPath = Path.Combine(paths.Root, "plan.json");
         plan.Save(planPath);
-        CopyProgram();
+        DirectoryMirror.Copy(programDirectory, ProgramCopy);
         var console = Path.Combine(paths.Logs, "supervisor.console.log");
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -52,25 +52,5 @@ public sealed class SupervisorLauncher(LocalPaths paths, string dotnet, string p
         }
         var tail = string.Join('\n', Logs.LogFiles.LastLines(console, 20));
         throw new InvalidOperationException($"The supervisor did not start within 15 s. {console}:\n{tail}");
-    }
-
-    /// <summary>Copies the program (only the files that differ) into local_dir/supervisor.</summary>
-    private void CopyProgram()
-    {
-        foreach (var source in Directory.EnumerateFiles(programDirectory, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(programDirectory, source);
-            if (relative.StartsWith("supervisor" + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue;
-            var target = Path.Combine(ProgramCopy, relative);
-            var from = new FileInfo(source);
-            var to = new FileInfo(target);
-            if (to.Exists && to.Length == from.Length && to.LastWriteTimeUtc == from.LastWriteTimeUtc) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            // Never write into a file a running program may have mapped: write beside it, then rename.
-            var temp = target + ".tmp";
-            File.Copy(source, temp, overwrite: true);
-            File.SetLastWriteTimeUtc(temp, from.LastWriteTimeUtc);
-            File.Move(temp, target, overwrite: true);
-        }
     }
 }
