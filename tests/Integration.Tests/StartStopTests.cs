@@ -75,6 +75,35 @@ public sealed class StartStopTests
     }
 
     [Fact]
+    public async Task Status_exits_1_when_an_instance_stops_answering_and_a_crashed_nginx_is_restarted()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p));
+        await stack.RunOkAsync("Start");
+        var broker = stack.State!.Processes.Single(p => p.Name == "broker-0");
+        Posix.Kill(broker.Pid, Posix.SIGSTOP); // alive, but answers nothing
+        try
+        {
+            var degraded = await stack.RunAsync("Status");
+            Assert.True(degraded.ExitCode == 1, degraded.ToString());
+        }
+        finally
+        {
+            Posix.Kill(broker.Pid, Posix.SIGCONT);
+        }
+
+        var nginx = stack.State!.Processes.Single(p => p.Name == "nginx");
+        Posix.KillGroup(nginx.ProcessGroup, Posix.SIGKILL);
+        RunResult? status = null;
+        for (var i = 0; i < 60 && status?.ExitCode != 0; i++)
+        {
+            await Task.Delay(100);
+            status = await stack.RunAsync("Status");
+        }
+        Assert.True(status!.ExitCode == 0, status.ToString());
+        Assert.NotEqual(nginx.Pid, stack.State!.Processes.Single(p => p.Name == "nginx").Pid);
+    }
+
+    [Fact]
     public async Task Restart_replaces_every_process_and_comes_back_healthy()
     {
         await using var stack = new TestStack(p => Configs.Default(p));

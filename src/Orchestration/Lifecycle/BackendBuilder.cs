@@ -34,7 +34,7 @@ public sealed class BackendBuilder(string dotnet)
     {
         var args = new List<string> { "build", project, "-c", "Release", "-nologo", "-clp:NoSummary;ErrorsOnly", "-t:Build", "-getProperty:TargetPath" };
         if (!NeedsRestore(project)) args.Add("--no-restore"); // restore costs a second even when nothing changed
-        if (outputDirectory is not null) args.AddRange(["-o", outputDirectory]);
+        if (outputDirectory is not null) args.AddRange(["-o", outputDirectory, "-p:UseAppHost=false"]); // run as `dotnet x.dll`: no launcher to make
         var result = await Cli.Wrap(dotnet).WithArguments(args)
             .WithEnvironmentVariables(e => e.Set("DOTNET_NOLOGO", "1").Set("DOTNET_CLI_TELEMETRY_OPTOUT", "1"))
             .WithValidation(CommandResultValidation.None)

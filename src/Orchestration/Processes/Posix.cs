@@ -10,6 +10,8 @@ public static partial class Posix
     public const int SIGQUIT = 3;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
+    public const int SIGCONT = 18;
+    public const int SIGSTOP = 19;
 
     private const int ESRCH = 3;
 

@@ -18,7 +18,7 @@ namespace Orchestration.Supervision;
 /// </summary>
 public sealed partial class Supervisor
 {
-    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
     private readonly List<ChangeWatcher> _watchers = [];
     private readonly Dictionary<string, WatchState> _watch = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _reloads = new();

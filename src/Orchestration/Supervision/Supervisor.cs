@@ -121,7 +121,7 @@ public sealed partial class Supervisor : IDisposable
         return null;
     }
 
-    /// <summary>Called by Start once the stack is healthy: from now on a crashed instance is restarted.</summary>
+    /// <summary>Called by Start once the stack is healthy: from now on a crashed instance or nginx is restarted.</summary>
     public void MarkStarted()
     {
         if (_autoRestart) return;
@@ -202,15 +202,22 @@ public sealed partial class Supervisor : IDisposable
         _logs.Flush(); // its last lines are on disk before its exit is on record
         _logs.Event($"{process.Name} (pid {child.Pid}) exited: {exit}", expected ? "INFO" : "ERROR");
         SaveState();
-        if (!expected && _autoRestart && process.Kind == ProcessKind.Instance) _ = RestartAfterCrashAsync(process, child);
+        if (!expected && _autoRestart && process.Kind is ProcessKind.Instance or ProcessKind.Nginx) _ = RestartAfterCrashAsync(process, child);
     }
 
     private async Task RestartAfterCrashAsync(SupervisedProcess process, ChildProcess crashed)
     {
         var delay = RestartBackoff[Math.Min(process.Restarts, RestartBackoff.Length - 1)];
         lock (_stateGate) process.Status = ProcessStatus.Restarting;
-        await Task.Delay(delay, _stopped.Token).ConfigureAwait(false);
-        await _gate.WaitAsync(_stopped.Token).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(delay, _stopped.Token).ConfigureAwait(false);
+            await _gate.WaitAsync(_stopped.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopped.IsCancellationRequested)
+        {
+            return; // stopped meanwhile: nothing to restart
+        }
         try
         {
             if (_stopping || !ReferenceEquals(process.Child, crashed)) return;
