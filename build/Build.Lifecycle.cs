@@ -28,25 +28,15 @@ partial class Build
         .Executes(async ct =>
         {
             LockDeployment();
-            var stack = await RunningStack.ReadAsync(Deployment.Paths, ct);
-            if (stack.SupervisorAlive)
+            try
             {
-                if (stack.State is { } running && running.ConfigHash != ConfigFingerprint.Of(Deployment.ConfigPath))
-                    throw new TargetFailedException($"This deployment is running, started from an earlier version of {Deployment.ConfigPath}. " +
-                        $"Run ./build.sh Restart{ConfigArgument} to apply the change.");
-                AlreadyRunning = true;
-                return;
+                AlreadyRunning = await StartPreflight.RunAsync(Deployment, StopTimeout, message => Log.Warning("{Message}", message), ct);
             }
-            if (stack.LiveProcesses.Count > 0)
+            catch (StartRefusedException ex)
             {
-                Log.Warning("Cleaning leftovers of an earlier run whose supervisor is gone: {Names}", string.Join(", ", stack.LiveProcesses.Select(p => $"{p.Name} (pid {p.Pid})")));
-                var stopped = await new StopCommand(Deployment.Paths).RunAsync(StopTimeout, ct);
-                if (!stopped.Report.Clean) throw new TargetFailedException("Could not clean the leftovers: " + stopped.Report.Describe());
+                throw new TargetFailedException(ex.Message);
             }
-            var conflicts = PortCheck.Find(Deployment);
-            if (conflicts.Count > 0)
-                throw new TargetFailedException("Ports in use; nothing was started and nothing was stopped:\n  " +
-                    string.Join("\n  ", conflicts) + "\nFree them or change the ports in " + Deployment.ConfigPath + ".");
+            if (AlreadyRunning) return;
             Log.Information("All {Count} ports are free", Deployment.Ports.Count());
         });
 
