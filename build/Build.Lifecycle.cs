@@ -28,14 +28,7 @@ partial class Build
         .Executes(async ct =>
         {
             LockDeployment();
-            try
-            {
-                AlreadyRunning = await StartPreflight.RunAsync(Deployment, StopTimeout, message => Log.Warning("{Message}", message), ct);
-            }
-            catch (StartRefusedException ex)
-            {
-                throw new TargetFailedException(ex.Message);
-            }
+            AlreadyRunning = await Refusable(() => StartPreflight.RunAsync(Deployment, StopTimeout, message => Log.Warning("{Message}", message), ct));
             if (AlreadyRunning) return;
             Log.Information("All {Count} ports are free", Deployment.Ports.Count());
         });
@@ -75,25 +68,8 @@ partial class Build
         .OnlyWhenDynamic(() => !AlreadyRunning)
         .Executes(async ct =>
         {
-            var state = (await Supervisor!.SendAsync(new ControlRequest(ControlCommands.Status), TimeSpan.FromSeconds(5), ct))?.State
-                ?? throw new TargetFailedException("The supervisor stopped answering");
-            using var probe = new HealthProbe();
-            var targets = state.Processes.Select(p => new HealthTarget(
-                p.Name,
-                p.Modules.Select(m => HealthUrls.For($"http://127.0.0.1:{p.Port}", Deployment.ApiBaseUrl, m)).ToList(),
-                () => ProcInfo.IsRunning(p.Pid) ? null : p.Pid == 0 ? $"{p.Name} could not be started" : $"{p.Name} (pid {p.Pid}) exited during the health wait"));
-            var failures = await new HealthWaiter(probe, Deployment.Health).WaitAllAsync(targets, ct);
-            if (failures.Count == 0)
-            {
-                Log.Information("All {Count} instances healthy", state.Processes.Count);
-                return;
-            }
-            // The supervisor records an exit once it has written the process's last lines: wait for that.
-            foreach (var name in failures.Where(f => f.ProcessExited).Select(f => f.Name))
-                await WaitExitRecordedAsync(name, ct);
-            throw new TargetFailedException(string.Join("\n", failures.Select(f =>
-                $"{f.Reason}\n  last lines of {Deployment.Paths.LogFor(f.Name)}:\n    " +
-                string.Join("\n    ", LogFiles.LastLines(Deployment.Paths.LogFor(f.Name), 20)))));
+            var healthy = await Refusable(() => new StartupHealth(Deployment, Supervisor!).WaitInstancesAsync(ct));
+            Log.Information("All {Count} instances healthy", healthy);
         });
 
     Target StartNginx => _ => _
@@ -106,7 +82,7 @@ partial class Build
             if (answer is not { Ok: true })
                 throw new TargetFailedException($"nginx did not start: {answer?.Error ?? "no answer"}\n    " +
                     string.Join("\n    ", LogFiles.LastLines(Deployment.Paths.NginxErrorLog, 20)));
-            await CheckThroughGatewayAsync(ct);
+            await Refusable(async () => { await new StartupHealth(Deployment, Supervisor).CheckGatewayAsync(ct); return 0; });
             await Supervisor.SendAsync(new ControlRequest(ControlCommands.Started), TimeSpan.FromSeconds(5), ct);
         });
 
@@ -161,37 +137,32 @@ partial class Build
         .Description("Stop, then Start again (reusing what is built)")
         .DependsOn(Stop, Start);
 
-    async Task WaitExitRecordedAsync(string name, CancellationToken ct)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            var state = (await Supervisor!.SendAsync(new ControlRequest(ControlCommands.Status), TimeSpan.FromSeconds(2), ct))?.State;
-            if (state?.Processes.FirstOrDefault(p => p.Name == name) is not { Status: Orchestration.State.ProcessStatus.Starting or Orchestration.State.ProcessStatus.Running }) return;
-            await Task.Delay(20, ct);
-        }
-    }
-
     /// <summary>One Start, Stop or Restart at a time per deployment; held until this process ends.</summary>
-    void LockDeployment()
+    void LockDeployment() => DeploymentLock ??= Refusable(() => StartLock.Acquire(Deployment.Paths));
+
+    /// <summary>A step's refusal is the target's failure, shown as its message alone (no stack trace).</summary>
+    static T Refusable<T>(Func<T> step)
     {
         try
         {
-            DeploymentLock ??= StartLock.Acquire(Deployment.Paths);
+            return step();
         }
-        catch (InvalidOperationException ex)
+        catch (RefusedException ex)
         {
             throw new TargetFailedException(ex.Message);
         }
     }
 
-    async Task CheckThroughGatewayAsync(CancellationToken ct)
+    static async Task<T> Refusable<T>(Func<Task<T>> step)
     {
-        using var probe = new HealthProbe();
-        var host = Deployment.Nginx.Listen is "0.0.0.0" or "*" ? "127.0.0.1" : Deployment.Nginx.Listen;
-        var modules = Deployment.Servers.SelectMany(s => s.Modules).Distinct().ToList();
-        var target = new HealthTarget("gateway", modules.Select(m => HealthUrls.For($"http://{host}:{Deployment.Nginx.Port}", Deployment.ApiBaseUrl, m)).ToList(), () => null);
-        var failures = await new HealthWaiter(probe, Deployment.Health with { Attempts = 10, IntervalSeconds = 0.5 }).WaitAllAsync([target], ct);
-        if (failures.Count > 0) throw new TargetFailedException("The gateway does not route every module: " + failures[0].Reason);
+        try
+        {
+            return await step();
+        }
+        catch (RefusedException ex)
+        {
+            throw new TargetFailedException(ex.Message);
+        }
     }
 
     void PrintStarted(StatusReport report)

@@ -14,7 +14,7 @@ public sealed class StartLock : IDisposable
 
     private StartLock(FileStream stream) => _stream = stream;
 
-    /// <summary>Takes the lock, or throws <see cref="InvalidOperationException"/> naming the pid that holds it.</summary>
+    /// <summary>Takes the lock, or throws <see cref="RefusedException"/> naming the pid that holds it.</summary>
     public static StartLock Acquire(LocalPaths paths)
     {
         PrivateDirectory.Create(paths.Root);
@@ -34,7 +34,7 @@ public sealed class StartLock : IDisposable
         catch (IOException)
         {
             var holder = ReadHolder(HolderFile(paths));
-            throw new InvalidOperationException(
+            throw new RefusedException(
                 $"Another Start, Stop or Restart of this deployment is running{(holder is null ? "" : $" (pid {holder})")}. " +
                 $"Wait for it to finish; the lock is {paths.Lock}.");
         }

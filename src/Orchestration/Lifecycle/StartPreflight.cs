@@ -2,8 +2,6 @@ using Orchestration.Config;
 
 namespace Orchestration.Lifecycle;
 
-/// <summary>Start cannot go on; the message says why and what to do.</summary>
-public sealed class StartRefusedException(string message) : Exception(message);
 
 /// <summary>
 /// ValidatePorts: before anything starts. A running stack of this deployment means "already running"
@@ -13,14 +11,14 @@ public sealed class StartRefusedException(string message) : Exception(message);
 public static class StartPreflight
 {
     /// <returns>True when this deployment already runs, from this very config.</returns>
-    /// <exception cref="StartRefusedException">A port is taken, leftovers would not stop, or the config changed.</exception>
+    /// <exception cref="RefusedException">A port is taken, leftovers would not stop, or the config changed.</exception>
     public static async Task<bool> RunAsync(DeploymentConfig config, TimeSpan stopTimeout, Action<string> warn, CancellationToken cancellationToken)
     {
         var stack = await RunningStack.ReadAsync(config.Paths, cancellationToken).ConfigureAwait(false);
         if (stack.SupervisorAlive)
         {
             if (stack.State is { } running && running.ConfigHash != ConfigFingerprint.Of(config.ConfigPath))
-                throw new StartRefusedException($"This deployment is running, started from an earlier version of {config.ConfigPath}. " +
+                throw new RefusedException($"This deployment is running, started from an earlier version of {config.ConfigPath}. " +
                     "Run Restart to apply the change.");
             return true;
         }
@@ -29,11 +27,11 @@ public static class StartPreflight
             warn("Cleaning leftovers of an earlier run whose supervisor is gone: " +
                 string.Join(", ", stack.LiveProcesses.Select(p => $"{p.Name} (pid {p.Pid})")));
             var stopped = await new StopCommand(config.Paths).RunAsync(stopTimeout, cancellationToken).ConfigureAwait(false);
-            if (!stopped.Report.Clean) throw new StartRefusedException("Could not clean the leftovers: " + stopped.Report.Describe());
+            if (!stopped.Report.Clean) throw new RefusedException("Could not clean the leftovers: " + stopped.Report.Describe());
         }
         var conflicts = PortCheck.Find(config);
         if (conflicts.Count > 0)
-            throw new StartRefusedException("Ports in use; nothing was started and nothing was stopped:\n  " +
+            throw new RefusedException("Ports in use; nothing was started and nothing was stopped:\n  " +
                 string.Join("\n  ", conflicts) + "\nFree them or change the ports in " + config.ConfigPath + ".");
         return false;
     }

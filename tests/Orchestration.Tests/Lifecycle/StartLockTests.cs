@@ -14,7 +14,7 @@ public sealed class StartLockTests
 
         using (StartLock.Acquire(paths))
         {
-            var refused = Assert.Throws<InvalidOperationException>(() => StartLock.Acquire(paths));
+            var refused = Assert.Throws<RefusedException>(() => StartLock.Acquire(paths));
             Assert.Contains($"pid {Environment.ProcessId}", refused.Message);
         }
 

@@ -1,0 +1,63 @@
+using Orchestration.Config;
+using Orchestration.Health;
+using Orchestration.Logs;
+using Orchestration.Processes;
+using Orchestration.State;
+using Orchestration.Supervision;
+
+namespace Orchestration.Lifecycle;
+
+/// <summary>
+/// WaitHealthy and the gateway check of StartNginx: every module of every instance answers, then
+/// every module answers through the gateway. A process that exits meanwhile ends the wait at once,
+/// with the last lines of its log.
+/// </summary>
+public sealed class StartupHealth(DeploymentConfig config, ControlClient supervisor)
+{
+    private const int LogLines = 20;
+
+    /// <returns>How many instances are healthy.</returns>
+    /// <exception cref="RefusedException">An instance exited, could not start, or stayed unhealthy.</exception>
+    public async Task<int> WaitInstancesAsync(CancellationToken cancellationToken)
+    {
+        var state = await StatusAsync(cancellationToken).ConfigureAwait(false) ?? throw new RefusedException("The supervisor stopped answering");
+        using var probe = new HealthProbe();
+        var targets = state.Processes.Select(p => new HealthTarget(
+            p.Name,
+            p.Modules.Select(m => HealthUrls.For($"http://127.0.0.1:{p.Port}", config.ApiBaseUrl, m)).ToList(),
+            () => ProcInfo.IsRunning(p.Pid) ? null : p.Pid == 0 ? $"{p.Name} could not be started" : $"{p.Name} (pid {p.Pid}) exited during the health wait"));
+        var failures = await new HealthWaiter(probe, config.Health).WaitAllAsync(targets, cancellationToken).ConfigureAwait(false);
+        if (failures.Count == 0) return state.Processes.Count;
+
+        // The supervisor records an exit once it has written the process's last lines: wait for that.
+        foreach (var name in failures.Where(f => f.ProcessExited).Select(f => f.Name))
+            await WaitExitRecordedAsync(name, cancellationToken).ConfigureAwait(false);
+        throw new RefusedException(string.Join("\n", failures.Select(f =>
+            $"{f.Reason}\n  last lines of {config.Paths.LogFor(f.Name)}:\n    " +
+            string.Join("\n    ", LogFiles.LastLines(config.Paths.LogFor(f.Name), LogLines)))));
+    }
+
+    /// <exception cref="RefusedException">Some module does not answer through the gateway.</exception>
+    public async Task CheckGatewayAsync(CancellationToken cancellationToken)
+    {
+        using var probe = new HealthProbe();
+        var host = config.Nginx.Listen is "0.0.0.0" or "*" ? "127.0.0.1" : config.Nginx.Listen;
+        var modules = config.Servers.SelectMany(s => s.Modules).Distinct().ToList();
+        var target = new HealthTarget("gateway", modules.Select(m => HealthUrls.For($"http://{host}:{config.Nginx.Port}", config.ApiBaseUrl, m)).ToList(), () => null);
+        var failures = await new HealthWaiter(probe, config.Health with { Attempts = 10, IntervalSeconds = 0.5 }).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
+        if (failures.Count > 0) throw new RefusedException("The gateway does not route every module: " + failures[0].Reason);
+    }
+
+    private async Task<DeploymentState?> StatusAsync(CancellationToken cancellationToken) =>
+        (await supervisor.SendAsync(new ControlRequest(ControlCommands.Status), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))?.State;
+
+    private async Task WaitExitRecordedAsync(string name, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var state = await StatusAsync(cancellationToken).ConfigureAwait(false);
+            if (state?.Processes.FirstOrDefault(p => p.Name == name) is not { Status: ProcessStatus.Starting or ProcessStatus.Running }) return;
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
