@@ -59,6 +59,12 @@ public sealed class WatchTests
         Assert.True(report.Failures == 0, $"{report.Failures} of {report.Requests} requests failed during the reload: {report.FirstError}");
         Assert.True(report.Requests > 20, $"only {report.Requests} requests were sent");
         Assert.Equal(stack.Ports[1], stack.State!.Processes.Single(p => p.Name == "app-0").Port);
+
+        // The deployment's own compiler server (watch builds share it) ends with the stack.
+        var pipe = new Orchestration.Watch.CompilerServer(new Orchestration.Config.LocalPaths(stack.LocalDir), "dotnet").PipeName;
+        await stack.RunOkAsync("Stop");
+        await WaitForAsync(() => !Orchestration.Processes.ProcInfo.AllPids().Any(p =>
+            Orchestration.Processes.ProcInfo.Read(p) is { HasExited: false } info && info.CommandLine.Contains(pipe, StringComparison.Ordinal)), TimeSpan.FromSeconds(10), stack);
     }
 
     [Fact]

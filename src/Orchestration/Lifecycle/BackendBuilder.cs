@@ -30,9 +30,10 @@ public sealed class BackendBuilder(string dotnet)
     }
 
     /// <summary>Runs <c>dotnet build -c Release</c> and returns the built dll; throws with the compiler's errors on failure.</summary>
-    public async Task<string> BuildAsync(string project, string? outputDirectory, CancellationToken cancellationToken)
+    public async Task<string> BuildAsync(string project, string? outputDirectory, CancellationToken cancellationToken, IReadOnlyList<string>? properties = null)
     {
         var args = new List<string> { "build", project, "-c", "Release", "-nologo", "-clp:NoSummary;ErrorsOnly", "-t:Build", "-getProperty:TargetPath" };
+        if (properties is not null) args.AddRange(properties);
         if (!NeedsRestore(project)) args.Add("--no-restore"); // restore costs a second even when nothing changed
         if (outputDirectory is not null) args.AddRange(["-o", outputDirectory, "-p:UseAppHost=false"]); // run as `dotnet x.dll`: no launcher to make
         var result = await Cli.Wrap(dotnet).WithArguments(args)

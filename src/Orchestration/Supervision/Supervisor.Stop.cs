@@ -24,6 +24,7 @@ public sealed partial class Supervisor
             outcomes.AddRange(await StopKindAsync(ProcessKind.Instance, timeout, cancellationToken).ConfigureAwait(false));
             var busy = await PortRelease.WaitFreeAsync(_processes.Select(p => (p.Port, p.Kind == ProcessKind.Nginx ? _plan.GatewayAddress : "127.0.0.1")), cancellationToken).ConfigureAwait(false);
             var report = new StopReport(outcomes, busy);
+            await CompilerServer.ShutdownAsync(cancellationToken).ConfigureAwait(false);
             foreach (var o in outcomes) _logs.Event($"{o.Name} (pid {o.Pid}): {o.Result} in {o.Elapsed.TotalMilliseconds:0} ms");
             if (report.Clean)
             {

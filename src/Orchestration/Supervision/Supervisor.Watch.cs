@@ -113,7 +113,7 @@ public sealed partial class Supervisor
             lock (_stateGate) state.Builds++;
             try
             {
-                dll = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, output, cancellationToken).ConfigureAwait(false);
+                dll = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, output, cancellationToken, CompilerServer.BuildProperties()).ConfigureAwait(false);
             }
             catch (BackendBuildException ex)
             {
@@ -250,6 +250,8 @@ public sealed partial class Supervisor
             catch (IOException) { }
         }
     }
+
+    private CompilerServer CompilerServer => new(_store.Paths, _plan.Dotnet);
 
     private void StopWatching()
     {
