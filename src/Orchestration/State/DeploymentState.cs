@@ -71,6 +71,9 @@ public sealed record WatchRecord
 {
     public required string Server { get; init; }
     public bool Watching { get; init; }
+
+    /// <summary>The watch builds' compiler server has compiled once (edits from now on build fast).</summary>
+    public bool CompilerWarm { get; init; }
     public int Builds { get; init; }
     public DateTimeOffset? LastReloadAt { get; init; }
     public double? LastReloadSeconds { get; init; }

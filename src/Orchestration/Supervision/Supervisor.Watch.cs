@@ -19,6 +19,7 @@ namespace Orchestration.Supervision;
 public sealed partial class Supervisor
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
+    private static readonly TimeSpan WarmUpDelay = TimeSpan.FromSeconds(3);
     private readonly List<ChangeWatcher> _watchers = [];
     private readonly Dictionary<string, WatchState> _watch = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _reloads = new();
@@ -27,6 +28,7 @@ public sealed partial class Supervisor
     private sealed class WatchState
     {
         public bool Watching;
+        public bool CompilerWarm;
         public bool Running;
         public bool Pending;
         public int Builds;
@@ -51,6 +53,7 @@ public sealed partial class Supervisor
                 _watchers.Add(new ChangeWatcher(plan.Directory, new WatchFilter(plan.Include), Debounce, burst => OnBurstAsync(plan, state, burst)));
                 state.Watching = true;
                 _logs.Event($"Watching {plan.Directory} for {string.Join(", ", plan.Servers)} (reload on change)");
+                if (plan.Project is not null) _ = WarmUpAsync(plan, state);
             }
             catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
             {
@@ -66,7 +69,7 @@ public sealed partial class Supervisor
         var s = _watch.GetValueOrDefault(server);
         return new WatchRecord
         {
-            Server = server, Watching = s?.Watching ?? false, Builds = s?.Builds ?? 0, LastReloadAt = s?.LastAt,
+            Server = server, Watching = s?.Watching ?? false, CompilerWarm = s?.CompilerWarm ?? false, Builds = s?.Builds ?? 0, LastReloadAt = s?.LastAt,
             LastReloadSeconds = s?.LastSeconds, LastReloadResult = s?.LastResult, LastError = s?.LastError,
         };
     }).ToList();
@@ -114,6 +117,7 @@ public sealed partial class Supervisor
             try
             {
                 dll = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, output, cancellationToken, CompilerServer.BuildProperties()).ConfigureAwait(false);
+                lock (_stateGate) state.CompilerWarm = true;
             }
             catch (BackendBuildException ex)
             {
@@ -160,6 +164,48 @@ public sealed partial class Supervisor
         }
         Record(state, clock, "ok", null);
         PruneBuilds(dll is null ? null : Path.GetDirectoryName(dll));
+    }
+
+    /// <summary>
+    /// One full compile of the project right after the stack is up, in a folder of its own, so the
+    /// compiler server is started and warm before the first edit (its first compile is the slow one).
+    /// Nothing is replaced; an edit made meanwhile is reloaded as soon as it ends.
+    /// </summary>
+    private async Task WarmUpAsync(WatchPlan plan, WatchState state)
+    {
+        var folder = Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], "warm-up");
+        var properties = CompilerServer.BuildProperties().Append($"-p:IntermediateOutputPath={Path.Combine(folder, "obj")}/").ToList();
+        try
+        {
+            // Not at once: a Start that a script stops right away should not pay for a compile.
+            await Task.Delay(WarmUpDelay, _reloads.Token).ConfigureAwait(false);
+            lock (_stateGate)
+            {
+                if (state.Running || state.Builds > 0 || _stopping) return; // an edit came first: its build warms the compiler
+                state.Running = true;
+            }
+            var clock = Stopwatch.StartNew();
+            await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project!, Path.Combine(folder, "bin"), _reloads.Token, properties).ConfigureAwait(false);
+            _logs.Event($"Compiler warmed up for {string.Join(", ", plan.Servers)} in {clock.Elapsed.TotalSeconds:0.0} s");
+            lock (_stateGate) state.CompilerWarm = true;
+        }
+        catch (BackendBuildException ex)
+        {
+            _logs.Event($"Warm-up build of {plan.Project} failed (edits will still be built): {ex.Errors.Split('\n')[0]}", "WARN");
+        }
+        catch (OperationCanceledException) when (_reloads.IsCancellationRequested)
+        {
+            return;
+        }
+        bool pending;
+        lock (_stateGate)
+        {
+            state.Running = false;
+            pending = state.Pending && !_stopping;
+            state.Pending = false;
+        }
+        SaveState();
+        if (pending) await OnBurstAsync(plan, state, ["(changes during the compiler warm-up)"]).ConfigureAwait(false);
     }
 
     /// <summary>
