@@ -21,9 +21,12 @@ public sealed record LoadResult(long Requests, long Non2xx, long Errors, TimeSpa
 /// action runs, e.g. a Restart. A failed request costs a 10 ms pause so a refused connection does not
 /// turn the load into a busy loop that starves the action on a small machine.
 /// </summary>
-public sealed class LoadGenerator(string url, int workers = 4)
+/// <param name="url">What every worker GETs.</param>
+/// <param name="workers">Concurrent closed loops.</param>
+/// <param name="requestTimeout">An answer slower than this counts as a failure (default 2 s).</param>
+public sealed class LoadGenerator(string url, int workers = 4, TimeSpan? requestTimeout = null)
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+    private readonly TimeSpan RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(2);
 
     public async Task<LoadResult> RunDuringAsync(Func<CancellationToken, Task> action, TimeSpan before, TimeSpan after, CancellationToken cancellationToken)
     {
