@@ -63,6 +63,12 @@ public sealed record NginxSettings
 
     /// <summary>Explicit nginx binary from the config (<c>nginx.binary</c>), or null to search.</summary>
     public string? Binary { get; init; }
+
+    /// <summary>Where a client on this machine reaches the gateway: http://&lt;listen or loopback&gt;:&lt;port&gt;.</summary>
+    public string Url => $"http://{ClientAddress(Listen)}:{Port}";
+
+    /// <summary>The address to connect to for a listen address: loopback when nginx listens on every address.</summary>
+    public static string ClientAddress(string listen) => listen is "0.0.0.0" or "*" or "" ? "127.0.0.1" : listen;
 }
 
 public sealed record ServerConfig

@@ -22,8 +22,7 @@ public sealed record RunningStack(DeploymentState? State, bool SupervisorAlive, 
         DeploymentState? state = stored;
         if (supervisorAlive)
         {
-            var answer = await client.SendAsync(new ControlRequest(ControlCommands.Status), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-            if (answer?.State is { } live) state = live;
+            if (await client.StatusAsync(cancellationToken).ConfigureAwait(false) is { } live) state = live;
         }
         var processes = state?.Processes.Where(p => p.Identity.FindAlive() is not null).ToList() ?? [];
         return new RunningStack(state, supervisorAlive, processes);

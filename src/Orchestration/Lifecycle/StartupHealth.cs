@@ -20,7 +20,7 @@ public sealed class StartupHealth(DeploymentConfig config, ControlClient supervi
     /// <exception cref="RefusedException">An instance exited, could not start, or stayed unhealthy.</exception>
     public async Task<int> WaitInstancesAsync(CancellationToken cancellationToken)
     {
-        var state = await StatusAsync(cancellationToken).ConfigureAwait(false) ?? throw new RefusedException("The supervisor stopped answering");
+        var state = await supervisor.StatusAsync(cancellationToken).ConfigureAwait(false) ?? throw new RefusedException("The supervisor stopped answering");
         using var probe = new HealthProbe();
         var targets = state.Processes.Select(p => new HealthTarget(
             p.Name,
@@ -41,21 +41,17 @@ public sealed class StartupHealth(DeploymentConfig config, ControlClient supervi
     public async Task CheckGatewayAsync(CancellationToken cancellationToken)
     {
         using var probe = new HealthProbe();
-        var host = config.Nginx.Listen is "0.0.0.0" or "*" ? "127.0.0.1" : config.Nginx.Listen;
         var modules = config.Servers.SelectMany(s => s.Modules).Distinct().ToList();
-        var target = new HealthTarget("gateway", modules.Select(m => HealthUrls.For($"http://{host}:{config.Nginx.Port}", config.ApiBaseUrl, m)).ToList(), () => null);
+        var target = new HealthTarget("gateway", modules.Select(m => HealthUrls.For(config.Nginx.Url, config.ApiBaseUrl, m)).ToList(), () => null);
         var failures = await new HealthWaiter(probe, config.Health with { Attempts = 10, IntervalSeconds = 0.5 }).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
         if (failures.Count > 0) throw new RefusedException("The gateway does not route every module: " + failures[0].Reason);
     }
-
-    private async Task<DeploymentState?> StatusAsync(CancellationToken cancellationToken) =>
-        (await supervisor.SendAsync(new ControlRequest(ControlCommands.Status), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))?.State;
 
     private async Task WaitExitRecordedAsync(string name, CancellationToken cancellationToken)
     {
         for (var i = 0; i < 50; i++)
         {
-            var state = await StatusAsync(cancellationToken).ConfigureAwait(false);
+            var state = await supervisor.StatusAsync(cancellationToken).ConfigureAwait(false);
             if (state?.Processes.FirstOrDefault(p => p.Name == name) is not { Status: ProcessStatus.Starting or ProcessStatus.Running }) return;
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }

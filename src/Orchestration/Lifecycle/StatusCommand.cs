@@ -30,8 +30,7 @@ public sealed class StatusCommand(DeploymentConfig config)
     public async Task<StatusReport> RunAsync(CancellationToken cancellationToken)
     {
         var stack = await RunningStack.ReadAsync(config.Paths, cancellationToken).ConfigureAwait(false);
-        var gatewayHost = config.Nginx.Listen is "0.0.0.0" or "*" ? "127.0.0.1" : config.Nginx.Listen;
-        var gatewayUrl = $"http://{gatewayHost}:{config.Nginx.Port}";
+        var gatewayUrl = config.Nginx.Url;
         if (stack.IsEmpty || stack.State is null)
             return new StatusReport(StackHealth.Stopped, gatewayUrl, null, [], []);
 

@@ -17,24 +17,19 @@ public sealed class StopCommand(LocalPaths paths)
     {
         var store = new StateStore(paths);
         var state = store.Load();
+        var client = new ControlClient(paths.ControlSocket);
         if (state is null)
         {
             // No record, but maybe a supervisor that has not written one: ask it, never guess a pid.
-            var orphan = await new ControlClient(paths.ControlSocket).SendAsync(new ControlRequest(ControlCommands.Stop, Timeout: timeout.TotalSeconds),
-                timeout + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-            return orphan?.Stop is { } stopped ? new Result(true, stopped, true) : new Result(false, new StopReport([], []), false);
+            return await client.StopAsync(timeout, cancellationToken).ConfigureAwait(false) is { } stopped
+                ? new Result(true, stopped, true)
+                : new Result(false, new StopReport([], []), false);
         }
 
-        if (state.Supervisor.Identity.FindAlive() is { } supervisor)
+        if (state.Supervisor.Identity.FindAlive() is not null && await client.StopAsync(timeout, cancellationToken).ConfigureAwait(false) is { } report)
         {
-            var client = new ControlClient(paths.ControlSocket);
-            var answer = await client.SendAsync(new ControlRequest(ControlCommands.Stop, Timeout: timeout.TotalSeconds),
-                timeout + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
-            if (answer?.Stop is { } report)
-            {
-                await WaitExitAsync(state.Supervisor, cancellationToken).ConfigureAwait(false);
-                return new Result(true, report, true);
-            }
+            await WaitExitAsync(state.Supervisor, cancellationToken).ConfigureAwait(false);
+            return new Result(true, report, true);
         }
         return new Result(true, await StopFromStateAsync(state, store, timeout, cancellationToken).ConfigureAwait(false), false);
     }

@@ -1,3 +1,4 @@
+using Orchestration.State;
 using System.Net.Sockets;
 using System.Text;
 
@@ -7,6 +8,14 @@ namespace Orchestration.Supervision;
 public sealed class ControlClient(string socketPath)
 {
     public bool SocketExists => File.Exists(socketPath);
+
+    /// <summary>The supervisor's view of the deployment; null when no supervisor answers.</summary>
+    public async Task<DeploymentState?> StatusAsync(CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest(ControlCommands.Status), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))?.State;
+
+    /// <summary>Asks the supervisor to stop everything and waits for its report; null when no supervisor answers.</summary>
+    public async Task<StopReport?> StopAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest(ControlCommands.Stop, Timeout: timeout.TotalSeconds), timeout + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))?.Stop;
 
     public async Task<ControlResponse?> SendAsync(ControlRequest request, TimeSpan timeout, CancellationToken cancellationToken)
     {

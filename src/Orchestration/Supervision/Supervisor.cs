@@ -235,7 +235,7 @@ public sealed partial class Supervisor : IDisposable
     private async Task<string?> WaitForGatewayAsync(SupervisedProcess nginx, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        var address = _plan.GatewayAddress is "0.0.0.0" or "*" ? "127.0.0.1" : _plan.GatewayAddress;
+        var address = NginxSettings.ClientAddress(_plan.GatewayAddress);
         while (DateTime.UtcNow < deadline)
         {
             if (nginx.Child!.HasExited)
