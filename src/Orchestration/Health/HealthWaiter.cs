@@ -1,10 +1,24 @@
 using System.Diagnostics;
 using Orchestration.Config;
+using Orchestration.Processes;
 
 namespace Orchestration.Health;
 
-/// <summary>A process to wait for: every module's health URL, and a way to tell it has died.</summary>
-public sealed record HealthTarget(string Name, IReadOnlyList<string> Urls, Func<string?> ExitReason);
+/// <summary>
+/// A process to wait for: every module's health URL, a way to tell it has died, and a way to tell
+/// that the answers came from another program on its port (checked once every URL answers).
+/// </summary>
+public sealed record HealthTarget(string Name, IReadOnlyList<string> Urls, Func<string?> ExitReason, Func<string?>? Impostor = null)
+{
+    /// <summary>An instance on 127.0.0.1:<paramref name="port"/>, started by us as session leader <paramref name="pid"/>.</summary>
+    public static HealthTarget Instance(string name, int pid, int port, string apiBaseUrl, IEnumerable<string> modules, Func<string?> exitReason) =>
+        new(name,
+            modules.Select(m => HealthUrls.For($"http://127.0.0.1:{port}", apiBaseUrl, m)).ToList(),
+            exitReason,
+            () => PortOwners.Intruder(port, session: pid) is { } other
+                ? $"{name} (pid {pid}) is not the one answering on port {port}: {other} listens there. Stop that program or give {name} another port"
+                : null);
+}
 
 public sealed record HealthFailure(string Name, string Reason, bool ProcessExited);
 
@@ -47,7 +61,12 @@ public sealed class HealthWaiter(HealthProbe probe, HealthSettings settings)
                 }
                 var results = await Task.WhenAll(pending.Select(u => probe.ProbeAsync(u, timeout, failFast.Token))).ConfigureAwait(false);
                 pending = results.Where(r => !r.Healthy).Select(r => r.Url).ToList();
-                if (pending.Count == 0) return null;
+                if (pending.Count == 0)
+                {
+                    if (target.Impostor?.Invoke() is not { } impostor) return null;
+                    await failFast.CancelAsync().ConfigureAwait(false);
+                    return new HealthFailure(target.Name, impostor, ProcessExited: true);
+                }
                 last = results.First(r => !r.Healthy);
                 if (clock.Elapsed >= budget)
                     return new HealthFailure(target.Name, $"not healthy after {budget.TotalSeconds:0.#} s ({settings.Attempts} × {settings.IntervalSeconds} s): {last}", false);

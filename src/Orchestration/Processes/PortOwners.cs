@@ -27,6 +27,25 @@ public static class PortOwners
         return owners;
     }
 
+    /// <summary>
+    /// The process listening on <paramref name="port"/> when no process of <paramref name="session"/>
+    /// listens there too (a program that took a port our child was meant to bind); null when one of
+    /// ours listens, or when no listener can be seen.
+    /// </summary>
+    public static Owner? Intruder(int port, int session)
+    {
+        var inodes = ListeningInodes(port);
+        if (inodes.Count == 0) return null;
+        Owner? intruder = null;
+        foreach (var pid in ProcInfo.AllPids())
+        {
+            if (!HoldsAny(pid, inodes) || ProcInfo.Read(pid) is not { } info) continue;
+            if (info.Session == session) return null;
+            intruder ??= new Owner(pid, info.Uid, UserName(info.Uid), info.Argv.Count > 0 ? info.CommandLine : "?");
+        }
+        return intruder;
+    }
+
     private static HashSet<string> ListeningInodes(int port)
     {
         var inodes = new HashSet<string>();

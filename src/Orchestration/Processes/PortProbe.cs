@@ -44,8 +44,39 @@ public static class PortProbe
         return picked.Select(b => b.Start).ToList();
     }
 
-    /// <summary>A port the OS says is free right now (bind port 0, read it, close).</summary>
+    /// <summary>
+    /// A port free right now, picked at random below the kernel's ephemeral range. Port 0 would hand
+    /// out an ephemeral port, the same pool every outgoing connection (a health probe, a test's
+    /// HttpClient) takes its local port from, so the port could be taken between the pick and the
+    /// bind; below that range only another listener can take it.
+    /// </summary>
     public static int PickFree()
+    {
+        var (low, high) = PickRange();
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = Random.Shared.Next(low, high);
+            if (IsFree(port)) return port;
+        }
+        return PickEphemeral();
+    }
+
+    /// <summary>[low, high) to pick from: the 12,000 ports under the ephemeral range, or that range itself when there is no room below it.</summary>
+    internal static (int Low, int High) PickRange(string rangeFile = "/proc/sys/net/ipv4/ip_local_port_range")
+    {
+        var ephemeralLow = 32768;
+        try
+        {
+            var fields = File.ReadAllText(rangeFile).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 0 && int.TryParse(fields[0], out var low)) ephemeralLow = low;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+        return ephemeralLow >= 12_000 + 1024 ? (ephemeralLow - 12_000, ephemeralLow) : (ephemeralLow, 65_000);
+    }
+
+    private static int PickEphemeral()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -244,8 +244,7 @@ public sealed partial class Supervisor
     private async Task<string?> WaitReplacementHealthyAsync(SupervisedProcess process, ChildProcess child, int port, CancellationToken cancellationToken)
     {
         using var probe = new HealthProbe();
-        var target = new HealthTarget(process.Name,
-            process.Modules.Select(m => HealthUrls.For($"http://127.0.0.1:{port}", _plan.ApiBaseUrl, m)).ToList(),
+        var target = HealthTarget.Instance(process.Name, child.Pid, port, _plan.ApiBaseUrl, process.Modules,
             () => child.HasExited ? $"the replacement of {process.Name} exited: {child.Exited.Result}" : null);
         var failures = await new HealthWaiter(probe, _plan.Health).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
         return failures.Count == 0 ? null : failures[0].Reason;

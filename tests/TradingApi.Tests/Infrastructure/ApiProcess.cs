@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Orchestration.Processes;
 using Xunit.Abstractions;
 
 namespace TradingApi.Tests.Infrastructure;
@@ -50,7 +51,7 @@ public sealed class ApiProcess : IAsyncDisposable
     /// <summary>Starts the process without waiting for health.</summary>
     public static ApiProcess Launch(IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log = null)
     {
-        var port = Ports.Free();
+        var port = PortProbe.PickFree();
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { DllPath },
@@ -80,22 +81,34 @@ public sealed class ApiProcess : IAsyncDisposable
         return api;
     }
 
-    /// <summary>Starts the process and waits until core/health answers 200 (or the process dies).</summary>
+    /// <summary>
+    /// Starts the process and waits until core/health answers 200 from it (or it dies). A port
+    /// taken by another test between the pick and the bind costs a relaunch on a new port, not a failure.
+    /// </summary>
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log,
         CancellationToken cancellationToken)
     {
-        var api = Launch(environment, log);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await api.WaitHealthyAsync(cancellationToken);
-            return api;
-        }
-        catch
-        {
-            await api.DisposeAsync();
-            throw;
+            var api = Launch(environment, log);
+            try
+            {
+                await api.WaitHealthyAsync(cancellationToken);
+                return api;
+            }
+            catch (PortLostException) when (attempt < 3)
+            {
+                await api.DisposeAsync();
+            }
+            catch
+            {
+                await api.DisposeAsync();
+                throw;
+            }
         }
     }
+
+    private sealed class PortLostException(string message) : Exception(message);
 
     private async Task WaitHealthyAsync(CancellationToken cancellationToken)
     {
@@ -103,15 +116,13 @@ public sealed class ApiProcess : IAsyncDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"TradingApi exited with {_process.ExitCode} before it was healthy:\n{Output}");
-            }
-
+            ThrowIfExited();
             try
             {
+                // Another test's server on the port would answer too: only once ours says it has
+                // bound the port (the line is written on ApplicationStarted) is the answer its own.
                 using var response = await client.GetAsync(Http("/api/v1/core/health"), cancellationToken);
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode && Output.Contains($"Server started on port {Port} ", StringComparison.Ordinal))
                 {
                     return;
                 }
@@ -123,6 +134,20 @@ public sealed class ApiProcess : IAsyncDisposable
 
             await Task.Delay(25, cancellationToken);
         }
+    }
+
+    private void ThrowIfExited()
+    {
+        if (!_process.HasExited)
+        {
+            return;
+        }
+
+        _process.WaitForExit(); // drains the output
+        var message = $"TradingApi exited with {_process.ExitCode} before it was healthy:\n{Output}";
+        throw Output.Contains("address already in use", StringComparison.Ordinal)
+            ? new PortLostException(message)
+            : new InvalidOperationException(message);
     }
 
     /// <summary>Sends SIGTERM, as the manager's supervisor does.</summary>
