@@ -11,7 +11,7 @@ namespace Orchestration.Tests.Health;
 /// </summary>
 public sealed class ImpostorTests
 {
-    private static readonly HealthSettings Fast = new() { Attempts = 10, IntervalSeconds = 0.1, TimeoutSeconds = 1 };
+    private static readonly HealthSettings Fast = new() { Attempts = 100, IntervalSeconds = 0.1, TimeoutSeconds = 5 };
 
     [Fact]
     public async Task An_answer_from_a_program_outside_our_childs_session_fails_the_wait_naming_that_program()
