@@ -11,7 +11,7 @@ namespace Orchestration.Tests.Health;
 /// </summary>
 public sealed class ImpostorTests
 {
-    private static readonly HealthSettings Fast = new() { Attempts = 100, IntervalSeconds = 0.1, TimeoutSeconds = 5 };
+    private static readonly HealthSettings Patient = new() { Attempts = 100, IntervalSeconds = 0.1, TimeoutSeconds = 5 };
 
     [Fact]
     public async Task An_answer_from_a_program_outside_our_childs_session_fails_the_wait_naming_that_program()
@@ -22,7 +22,7 @@ public sealed class ImpostorTests
         using var probe = new HealthProbe();
         var target = HealthTarget.Instance("api-1", notOurs, port, "/api/v1", ["core"], () => null);
 
-        var failures = await new HealthWaiter(probe, Fast).WaitAllAsync([target], CancellationToken.None);
+        var failures = await new HealthWaiter(probe, Patient).WaitAllAsync([target], CancellationToken.None);
 
         var failure = Assert.Single(failures);
         Assert.True(failure.ProcessExited);
@@ -38,7 +38,7 @@ public sealed class ImpostorTests
         using var probe = new HealthProbe();
         var target = HealthTarget.Instance("api-1", ProcInfo.Read(Environment.ProcessId)!.Session, port, "/api/v1", ["core"], () => null);
 
-        var failures = await new HealthWaiter(probe, Fast).WaitAllAsync([target], CancellationToken.None);
+        var failures = await new HealthWaiter(probe, Patient).WaitAllAsync([target], CancellationToken.None);
 
         Assert.Empty(failures);
     }
