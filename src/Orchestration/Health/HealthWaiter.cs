@@ -10,12 +10,18 @@ namespace Orchestration.Health;
 /// </summary>
 public sealed record HealthTarget(string Name, IReadOnlyList<string> Urls, Func<string?> ExitReason, Func<string?>? Impostor = null)
 {
-    /// <summary>An instance on 127.0.0.1:<paramref name="port"/>, started by us as session leader <paramref name="pid"/>.</summary>
-    public static HealthTarget Instance(string name, int pid, int port, string apiBaseUrl, IEnumerable<string> modules, Func<string?> exitReason) =>
+    /// <summary>
+    /// An instance on 127.0.0.1:<paramref name="port"/>, started by us as session leader <paramref name="pid"/>.
+    /// When <paramref name="listensItself"/> (a .NET project: we run the program that binds the port),
+    /// a listener outside its session is an impostor. A <c>command</c> may hand the port to a helper
+    /// of another session (docker-proxy for <c>docker run -p</c>), so its answers are taken as they come.
+    /// </summary>
+    public static HealthTarget Instance(string name, int pid, int port, string apiBaseUrl, IEnumerable<string> modules, Func<string?> exitReason,
+        bool listensItself) =>
         new(name,
             modules.Select(m => HealthUrls.For($"http://127.0.0.1:{port}", apiBaseUrl, m)).ToList(),
             exitReason,
-            () => PortOwners.Intruder(port, session: pid) is { } other
+            !listensItself ? null : () => PortOwners.Intruder(port, session: pid) is { } other
                 ? $"{name} (pid {pid}) is not the one answering on port {port}: {other} listens there. Stop that program or give {name} another port"
                 : null);
 }

@@ -23,7 +23,8 @@ public sealed class StartupHealth(DeploymentConfig config, ControlClient supervi
         var state = await supervisor.StatusAsync(cancellationToken).ConfigureAwait(false) ?? throw new RefusedException("The supervisor stopped answering");
         using var probe = new HealthProbe();
         var targets = state.Processes.Select(p => HealthTarget.Instance(p.Name, p.Pid, p.Port, config.ApiBaseUrl, p.Modules,
-            () => ProcInfo.IsRunning(p.Pid) ? null : p.Pid == 0 ? $"{p.Name} could not be started" : $"{p.Name} (pid {p.Pid}) exited during the health wait"));
+            () => ProcInfo.IsRunning(p.Pid) ? null : p.Pid == 0 ? $"{p.Name} could not be started" : $"{p.Name} (pid {p.Pid}) exited during the health wait",
+            listensItself: config.Servers.FirstOrDefault(s => s.Name == p.Server)?.IsDotNetProject == true));
         var failures = await new HealthWaiter(probe, config.Health).WaitAllAsync(targets, cancellationToken).ConfigureAwait(false);
         if (failures.Count == 0) return state.Processes.Count;
 

@@ -245,7 +245,8 @@ public sealed partial class Supervisor
     {
         using var probe = new HealthProbe();
         var target = HealthTarget.Instance(process.Name, child.Pid, port, _plan.ApiBaseUrl, process.Modules,
-            () => child.HasExited ? $"the replacement of {process.Name} exited: {child.Exited.Result}" : null);
+            () => child.HasExited ? $"the replacement of {process.Name} exited: {child.Exited.Result}" : null,
+            listensItself: child.Spec.Argv[0] == _plan.Dotnet);
         var failures = await new HealthWaiter(probe, _plan.Health).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
         return failures.Count == 0 ? null : failures[0].Reason;
     }

@@ -20,7 +20,7 @@ public sealed class ImpostorTests
         await using var other = await EchoBackend.StartAsync("other", 1, port);
         var notOurs = OtherSession();
         using var probe = new HealthProbe();
-        var target = HealthTarget.Instance("api-1", notOurs, port, "/api/v1", ["core"], () => null);
+        var target = HealthTarget.Instance("api-1", notOurs, port, "/api/v1", ["core"], () => null, listensItself: true);
 
         var failures = await new HealthWaiter(probe, Patient).WaitAllAsync([target], CancellationToken.None);
 
@@ -36,7 +36,20 @@ public sealed class ImpostorTests
         var port = PortProbe.PickFree();
         await using var ours = await EchoBackend.StartAsync("api", 1, port);
         using var probe = new HealthProbe();
-        var target = HealthTarget.Instance("api-1", ProcInfo.Read(Environment.ProcessId)!.Session, port, "/api/v1", ["core"], () => null);
+        var target = HealthTarget.Instance("api-1", ProcInfo.Read(Environment.ProcessId)!.Session, port, "/api/v1", ["core"], () => null, listensItself: true);
+
+        var failures = await new HealthWaiter(probe, Patient).WaitAllAsync([target], CancellationToken.None);
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task A_command_server_may_answer_through_a_helper_of_another_session()
+    {
+        var port = PortProbe.PickFree();
+        await using var helper = await EchoBackend.StartAsync("docker-proxy", 1, port);
+        using var probe = new HealthProbe();
+        var target = HealthTarget.Instance("web-1", OtherSession(), port, "/api/v1", ["core"], () => null, listensItself: false);
 
         var failures = await new HealthWaiter(probe, Patient).WaitAllAsync([target], CancellationToken.None);
 
