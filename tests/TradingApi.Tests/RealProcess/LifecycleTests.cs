@@ -58,9 +58,9 @@ public sealed class LifecycleTests(ITestOutputHelper log)
             ["ENABLED_MODULES"] = "datafeed",
             ["WS_IDLE_TIMEOUT_SECONDS"] = "3",
         }, log, timeout.Token);
+        var watch = Stopwatch.StartNew(); // before the idle one connects: its 3 s cannot end sooner
         await using var idle = await WsTestClient.ConnectAsync(api.Ws("/api/v1/datafeed/ws"), timeout.Token);
         await using var busy = await WsTestClient.ConnectAsync(api.Ws("/api/v1/datafeed/ws"), timeout.Token);
-        var watch = Stopwatch.StartNew();
 
         var closing = idle.ReceiveUntilClosedAsync(timeout.Token);
         // Pings every 300 ms keep the busy one open however slow the machine is: only a 3 s stall could close it.
