@@ -156,7 +156,7 @@ public sealed class SafetyTests
         Posix.KillGroup(broker.ProcessGroup, Posix.SIGKILL);
 
         ProcessRecord? again = null;
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < 300; i++) // up to 15 s: the restart waits its backoff, then its health
         {
             again = stack.State?.Processes.Single(p => p.Name == "broker-0");
             if (again is { Restarts: 1, Status: ProcessStatus.Running } && again.Pid != broker.Pid) break;
