@@ -131,6 +131,10 @@ public sealed class ApiProcess : IAsyncDisposable
             {
                 // not listening yet
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // a cold first request on a loaded machine outlived its own timeout: ask again
+            }
 
             await Task.Delay(25, cancellationToken);
         }
