@@ -116,7 +116,7 @@ public sealed partial class Supervisor
             lock (_stateGate) state.Builds++;
             try
             {
-                dll = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, output, cancellationToken, CompilerServer.BuildProperties()).ConfigureAwait(false);
+                dll = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, output, cancellationToken, WatchBuildProperties()).ConfigureAwait(false);
                 lock (_stateGate) state.CompilerWarm = true;
             }
             catch (BackendBuildException ex)
@@ -131,30 +131,30 @@ public sealed partial class Supervisor
         try
         {
             var instances = _processes.Where(p => p.Kind == ProcessKind.Instance && plan.Servers.Contains(p.Server!)).ToList();
-            // First every instance moves to new code on a spare port (one at a time: the others keep
-            // serving), then each moves back to its configured port, so direct access works as before.
-            foreach (var process in instances)
+            if (instances.FirstOrDefault(p => p.SparePort == 0) is { } noSpare)
             {
-                var spec = dll is null ? process.Spec : process.Spec with { Argv = [process.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! };
-                if (process.SparePort == 0)
-                {
-                    Record(state, clock, "not reloaded", $"{process.Name} has no spare port; run ./build.sh Restart");
-                    return;
-                }
-                if (await ReplaceAsync(process, spec, process.SparePort, cancellationToken).ConfigureAwait(false) is { } error)
-                {
-                    Record(state, clock, "replacement unhealthy; the old instance keeps serving", error);
-                    return;
-                }
+                Record(state, clock, "not reloaded", $"{noSpare.Name} has no spare port; run ./build.sh Restart");
+                return;
+            }
+            // First every instance moves to new code on its spare port, all at once: each old one
+            // serves until its own replacement is healthy, and then nginx (which lists the spares as
+            // backups) moves its requests over. Then each moves back to its configured port the same
+            // way, so direct access works as before.
+            var moved = await Task.WhenAll(instances.Select(p => ReplaceAsync(p,
+                dll is null ? p.Spec : p.Spec with { Argv = [p.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! },
+                p.SparePort, cancellationToken))).ConfigureAwait(false);
+            if (moved.FirstOrDefault(e => e is not null) is { } unhealthy)
+            {
+                Record(state, clock, "replacement unhealthy; the old instance keeps serving", unhealthy);
+                return;
             }
             _logs.Event($"New code serves for {servers} after {clock.Elapsed.TotalSeconds:0.00} s");
-            foreach (var process in instances)
+            var back = await Task.WhenAll(instances.Select(async p => (p, Error: await ReplaceAsync(p, p.Spec, p.ConfiguredPort, cancellationToken).ConfigureAwait(false))))
+                .ConfigureAwait(false);
+            if (back.FirstOrDefault(r => r.Error is not null) is { Error: { } error } stuck)
             {
-                if (await ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false) is { } error)
-                {
-                    Record(state, clock, $"new code serves, but {process.Name} stays on port {process.Port}", error);
-                    return;
-                }
+                Record(state, clock, $"new code serves, but {stuck.p.Name} stays on port {stuck.p.Port}", error);
+                return;
             }
         }
         finally
@@ -174,7 +174,7 @@ public sealed partial class Supervisor
     private async Task WarmUpAsync(WatchPlan plan, WatchState state)
     {
         var folder = Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], "warm-up");
-        var properties = CompilerServer.BuildProperties().Append($"-p:IntermediateOutputPath={Path.Combine(folder, "obj")}/").ToList();
+        var properties = WatchBuildProperties().Append($"-p:IntermediateOutputPath={Path.Combine(folder, "obj")}/").ToList();
         try
         {
             // Not at once: a Start that a script stops right away should not pay for a compile.
@@ -298,6 +298,9 @@ public sealed partial class Supervisor
     }
 
     private CompilerServer CompilerServer => new(_store.Paths, _plan.Dotnet);
+
+    /// <summary>Watch builds go to the deployment's compiler server and build only to run.</summary>
+    private IReadOnlyList<string> WatchBuildProperties() => [.. CompilerServer.BuildProperties(), .. BackendBuilder.RunOnlyProperties];
 
     private void StopWatching()
     {
