@@ -9,6 +9,7 @@ namespace Orchestration.Supervision;
 public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string socketPath, TimeSpan defaultStopTimeout) : IDisposable
 {
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private readonly HashSet<Task> _serving = [];
 
     public void Start()
     {
@@ -32,7 +33,26 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
             {
                 return;
             }
-            _ = ServeAsync(connection);
+            var serving = ServeAsync(connection);
+            lock (_serving) _serving.Add(serving);
+            _ = serving.ContinueWith(t => { lock (_serving) _serving.Remove(t); }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until every request being served has its answer
+    /// written: the supervisor exits right after a stop, and the Stop that asked must hear the report.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan limit)
+    {
+        Task[] serving;
+        lock (_serving) serving = [.. _serving];
+        try
+        {
+            await Task.WhenAll(serving).WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
         }
     }
 

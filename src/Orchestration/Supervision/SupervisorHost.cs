@@ -45,7 +45,7 @@ public static class SupervisorHost
         catch (OperationCanceledException)
         {
         }
-        await Task.Delay(100).ConfigureAwait(false); // let the stop answer reach its client
+        await server.DrainAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false); // the stop's answer reaches its client
         return 0;
 
         void OnSignal(PosixSignalContext context)
