@@ -38,14 +38,15 @@ public sealed class BackendBuilder(string dotnet)
     }
 
     /// <summary>Runs <c>dotnet build -c Release</c> and returns the built dll; throws with the compiler's errors on failure.</summary>
-    public async Task<string> BuildAsync(string project, string? outputDirectory, CancellationToken cancellationToken, IReadOnlyList<string>? properties = null)
+    public async Task<string> BuildAsync(string project, string? outputDirectory, CancellationToken cancellationToken, IReadOnlyList<string>? properties = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var args = new List<string> { "build", project, "-c", "Release", "-nologo", "-clp:NoSummary;ErrorsOnly", "-t:Build", "-getProperty:TargetPath" };
         if (properties is not null) args.AddRange(properties);
         if (!NeedsRestore(project)) args.Add("--no-restore"); // restore costs a second even when nothing changed
         if (outputDirectory is not null) args.AddRange(["-o", outputDirectory, "-p:UseAppHost=false"]); // run as `dotnet x.dll`: no launcher to make
         var result = await Cli.Wrap(dotnet).WithArguments(args)
-            .WithEnvironmentVariables(e => e.Set("DOTNET_NOLOGO", "1").Set("DOTNET_CLI_TELEMETRY_OPTOUT", "1"))
+            .WithEnvironmentVariables(e => e.Set("DOTNET_NOLOGO", "1").Set("DOTNET_CLI_TELEMETRY_OPTOUT", "1").Set(environment?.ToDictionary(kv => kv.Key, kv => (string?)kv.Value) ?? []))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, cancellationToken).ConfigureAwait(false);
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

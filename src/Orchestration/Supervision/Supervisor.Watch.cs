@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orchestration.Config;
 using Orchestration.Health;
+using Orchestration.IO;
 using Orchestration.Lifecycle;
 using Orchestration.Processes;
 using Orchestration.State;
@@ -111,13 +112,17 @@ public sealed partial class Supervisor
         if (plan.Project is not null)
         {
             var generation = Interlocked.Increment(ref _generation);
-            var output = Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            // The instances run from a copy of the staging folder per build, which no build writes into.
+            var run = Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], "run", generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _logs.Event($"Building {plan.Project} (build {generation})");
             lock (_stateGate) state.Builds++;
             try
             {
-                dll = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, output, cancellationToken, WatchBuildProperties()).ConfigureAwait(false);
+                var built = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, StagingFolder(plan), cancellationToken, WatchBuildProperties(), CompilerServer.BuildEnvironment).ConfigureAwait(false);
+                DirectoryMirror.Copy(Path.GetDirectoryName(built)!, run);
+                dll = Path.Combine(run, Path.GetFileName(built));
                 lock (_stateGate) state.CompilerWarm = true;
+                _logs.Event($"Built in {clock.Elapsed.TotalSeconds:0.00} s; starting the new code");
             }
             catch (BackendBuildException ex)
             {
@@ -185,7 +190,9 @@ public sealed partial class Supervisor
                 state.Running = true;
             }
             var clock = Stopwatch.StartNew();
-            await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project!, Path.Combine(folder, "bin"), _reloads.Token, properties).ConfigureAwait(false);
+            DeleteFolder(folder); // a full compile, even when a former warm-up's output is up to date
+            await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project!, StagingFolder(plan), _reloads.Token, properties, CompilerServer.BuildEnvironment).ConfigureAwait(false);
+            DeleteFolder(folder);
             _logs.Event($"Compiler warmed up for {string.Join(", ", plan.Servers)} in {clock.Elapsed.TotalSeconds:0.0} s");
             lock (_stateGate) state.CompilerWarm = true;
         }
@@ -285,19 +292,32 @@ public sealed partial class Supervisor
         SaveState();
     }
 
-    /// <summary>Keeps the build folder in use; older generations of the same project go.</summary>
+    /// <summary>Keeps the copy of the build in use; older copies of the same project go.</summary>
     private static void PruneBuilds(string? keep)
     {
         if (keep is null) return;
         var root = Path.GetDirectoryName(keep)!;
-        foreach (var dir in Directory.EnumerateDirectories(root).Where(d => d != keep))
+        foreach (var dir in Directory.EnumerateDirectories(root).Where(d => d != keep)) DeleteFolder(dir);
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        try
         {
-            try { Directory.Delete(dir, recursive: true); }
-            catch (IOException) { }
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 
     private CompilerServer CompilerServer => new(_store.Paths, _plan.Dotnet);
+
+    /// <summary>
+    /// Where MSBuild writes a project's watch builds (the warm-up's too): always the same folder, so it
+    /// copies only what changed. Instances never run from it.
+    /// </summary>
+    private string StagingFolder(WatchPlan plan) => Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], "out");
 
     /// <summary>Watch builds go to the deployment's compiler server and build only to run.</summary>
     private IReadOnlyList<string> WatchBuildProperties() => [.. CompilerServer.BuildProperties(), .. BackendBuilder.RunOnlyProperties];

@@ -25,6 +25,13 @@ public sealed class CompilerServer(LocalPaths paths, string dotnet)
         return ["-p:UseSharedCompilation=true", $"-p:SharedCompilationId={PipeName}"];
     }
 
+    /// <summary>
+    /// The environment of every build sent to the server; the server keeps the one of the build that
+    /// started it. Without dynamic PGO's instrumented tier, the first five builds after the warm-up
+    /// took 1.1-1.4 s here instead of 1.4-2.4 s (a copy of the bundled backend, four runs each).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> BuildEnvironment { get; } = new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" };
+
     /// <summary>Asks this deployment's compiler server, if one was used, to exit.</summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
