@@ -118,7 +118,7 @@ public sealed partial class Supervisor
             lock (_stateGate) state.Builds++;
             try
             {
-                var built = await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project, StagingFolder(plan), cancellationToken, WatchBuildProperties(), CompilerServer.BuildEnvironment).ConfigureAwait(false);
+                var built = await WatchBuildAsync(plan, [], cancellationToken).ConfigureAwait(false);
                 DirectoryMirror.Copy(Path.GetDirectoryName(built)!, run);
                 dll = Path.Combine(run, Path.GetFileName(built));
                 lock (_stateGate) state.CompilerWarm = true;
@@ -179,7 +179,6 @@ public sealed partial class Supervisor
     private async Task WarmUpAsync(WatchPlan plan, WatchState state)
     {
         var folder = Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], "warm-up");
-        var properties = WatchBuildProperties().Append($"-p:IntermediateOutputPath={Path.Combine(folder, "obj")}/").ToList();
         try
         {
             // Not at once: a Start that a script stops right away should not pay for a compile.
@@ -191,7 +190,7 @@ public sealed partial class Supervisor
             }
             var clock = Stopwatch.StartNew();
             DeleteFolder(folder); // a full compile, even when a former warm-up's output is up to date
-            await new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project!, StagingFolder(plan), _reloads.Token, properties, CompilerServer.BuildEnvironment).ConfigureAwait(false);
+            await WatchBuildAsync(plan, [$"-p:IntermediateOutputPath={Path.Combine(folder, "obj")}/"], _reloads.Token).ConfigureAwait(false);
             DeleteFolder(folder);
             _logs.Event($"Compiler warmed up for {string.Join(", ", plan.Servers)} in {clock.Elapsed.TotalSeconds:0.0} s");
             lock (_stateGate) state.CompilerWarm = true;
@@ -314,13 +313,13 @@ public sealed partial class Supervisor
     private CompilerServer CompilerServer => new(_store.Paths, _plan.Dotnet);
 
     /// <summary>
-    /// Where MSBuild writes a project's watch builds (the warm-up's too): always the same folder, so it
-    /// copies only what changed. Instances never run from it.
+    /// A watch build (the warm-up's too): on the deployment's compiler server, only to run, into one
+    /// staging folder per project so MSBuild copies only what changed (instances never run from it).
+    /// Returns the built dll there.
     /// </summary>
-    private string StagingFolder(WatchPlan plan) => Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], "out");
-
-    /// <summary>Watch builds go to the deployment's compiler server and build only to run.</summary>
-    private IReadOnlyList<string> WatchBuildProperties() => [.. CompilerServer.BuildProperties(), .. BackendBuilder.RunOnlyProperties];
+    private Task<string> WatchBuildAsync(WatchPlan plan, IReadOnlyList<string> extraProperties, CancellationToken cancellationToken) =>
+        new BackendBuilder(_plan.Dotnet).BuildAsync(plan.Project!, Path.Combine(_store.Paths.Root, "builds", plan.Servers[0], "out"), cancellationToken,
+            [.. CompilerServer.BuildProperties(), .. BackendBuilder.RunOnlyProperties, .. extraProperties], CompilerServer.BuildEnvironment);
 
     private void StopWatching()
     {
