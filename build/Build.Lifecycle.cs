@@ -1,3 +1,4 @@
+using Orchestration.Builds;
 using BuildGraph;
 using Orchestration.Config;
 using Orchestration.Health;

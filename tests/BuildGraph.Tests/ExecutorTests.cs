@@ -165,6 +165,28 @@ public class ExecutorTests
     }
 
     [Fact]
+    public async Task A_target_that_ends_after_the_cancel_leaves_the_build_failing_so_the_rollback_runs()
+    {
+        // Start's launch finished despite a Ctrl-C in its middle: the rollback must still see a
+        // build that did not succeed, or a half-started stack is left behind.
+        using var cancel = new CancellationTokenSource();
+        TargetExecutor? executor = null;
+        var graph = Of(
+            T("Launch") with { Actions = [async _ => { await cancel.CancelAsync(); _ran.Add("Launch"); }] },
+            T("Start", "Launch") with { Actions = [Record(_ran, "Start")] },
+            T("Rollback") with { AssuredAfterFailure = true, After = ["Start"], DynamicConditions = [() => !executor!.IsSucceeding], Actions = [Record(_ran, "Rollback")] });
+        executor = new TargetExecutor(BuildGraph.Planning.ExecutionPlanner.Plan(graph, ["Start", "Rollback"], null));
+        executor.Prepare();
+
+        var result = await executor.RunAsync(cancel.Token);
+
+        Assert.Equal(ExecutionStatus.Succeeded, result.StatusOf("Launch"));
+        Assert.Equal(["Launch", "Rollback"], _ran);
+        Assert.True(result.Cancelled);
+        Assert.False(executor.IsSucceeding);
+    }
+
+    [Fact]
     public async Task An_unexpected_exception_fails_the_target_with_its_message()
     {
         var graph = Of(T("Broken") with { Actions = [_ => throw new InvalidOperationException("boom")] });

@@ -43,4 +43,29 @@ public static class Configs
           interval: 0.25
           timeout: 1
         """;
+
+    /// <summary>The test backend in Assets/health_app.py (answers 200 to every GET).</summary>
+    public static string HealthApp => Path.Combine(AppContext.BaseDirectory, "Assets", "health_app.py");
+
+    /// <summary>
+    /// One command server: <paramref name="script"/> runs in sh in the config's folder and should end
+    /// by exec'ing <c>$APP</c> (python3 running the test backend) on its port; <paramref name="extra"/>
+    /// adds top-level YAML (a restart: section, say).
+    /// </summary>
+    public static string Python(TestPorts p, string script, string extra = "", string reload = "false") => $"""
+        nginx:
+          port: {p.Gateway}
+        servers:
+          app:
+            port: {p[1]}
+            modules: [core]
+            reload: {reload}
+            command: ["/bin/sh", "-c", "APP='/usr/bin/python3 {HealthApp} {"{port}"}'; {script.Replace("\"", "\\\"")}"]
+        health:
+          attempts: 40
+          interval: 0.25
+          timeout: 1
+        stop_timeout: 2
+        {extra}
+        """;
 }

@@ -44,7 +44,7 @@ public sealed class SafetyTests
                 StartTicks = info.StartTicks - 1, Argv = ["dotnet", "TradingApi.dll"], Status = ProcessStatus.Running,
             };
             var deadSupervisor = stale with { Name = "supervisor", Kind = ProcessKind.Supervisor, Pid = 999_999, ProcessGroup = 999_999 };
-            var state = new DeploymentState { Supervisor = deadSupervisor, ConfigPath = stack.ConfigPath, PlanHash = "x", StartedAt = DateTimeOffset.Now, Processes = [stale] };
+            var state = new DeploymentState { Supervisor = deadSupervisor, ConfigPath = stack.ConfigPath, StartedAt = DateTimeOffset.Now, Processes = [stale] };
             Directory.CreateDirectory(Path.Combine(stack.LocalDir, "pids"));
             File.WriteAllText(Path.Combine(stack.LocalDir, "state.json"), JsonSerializer.Serialize(state, StateJson.Options));
             File.WriteAllText(Path.Combine(stack.LocalDir, "pids", "broker-0.pid"), stranger.Id + "\n");

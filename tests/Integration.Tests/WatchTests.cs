@@ -67,7 +67,7 @@ public sealed class WatchTests
         Assert.Equal(stack.Ports[1], stack.State!.Processes.Single(p => p.Name == "app-0").Port);
 
         // The deployment's own compiler server (watch builds share it) ends with the stack.
-        var pipe = new Orchestration.Watch.CompilerServer(new Orchestration.Config.LocalPaths(stack.LocalDir), "dotnet").PipeName;
+        var pipe = new Orchestration.Builds.CompilerServer(new Orchestration.Config.LocalPaths(stack.LocalDir), "dotnet").PipeName;
         await stack.RunOkAsync("Stop");
         await WaitForAsync(() => !Orchestration.Processes.ProcInfo.AllPids().Any(p =>
             Orchestration.Processes.ProcInfo.Read(p) is { HasExited: false } info && info.CommandLine.Contains(pipe, StringComparison.Ordinal)), TimeSpan.FromSeconds(10), stack);

@@ -19,7 +19,13 @@ internal sealed class TargetExecutor(ExecutionPlan plan)
 
     public IReadOnlyList<TargetRun> Runs => _runs;
 
-    public bool IsSucceeding => _runs.All(r => r.Status is not (ExecutionStatus.Failed or ExecutionStatus.Aborted));
+    /// <summary>
+    /// False once a target failed or was aborted, and once the build was cancelled: a target that
+    /// finished after the cancel still leaves a build that did not finish, so a rollback must run.
+    /// </summary>
+    public bool IsSucceeding => !_cancelled && _runs.All(r => r.Status is not (ExecutionStatus.Failed or ExecutionStatus.Aborted));
+
+    private volatile bool _cancelled;
 
     /// <summary>Evaluates static conditions (skipping, with the cascade) and then the requirements; throws listing every unmet requirement.</summary>
     public void Prepare()
@@ -41,6 +47,7 @@ internal sealed class TargetExecutor(ExecutionPlan plan)
     public async Task<BuildResult> RunAsync(CancellationToken cancel, CancellationToken cancelAssured = default)
     {
         var stopped = false;
+        using var onCancel = cancel.Register(() => _cancelled = true);
         foreach (var run in _runs)
         {
             if (stopped || cancel.IsCancellationRequested)

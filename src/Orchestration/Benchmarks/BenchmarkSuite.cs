@@ -1,3 +1,4 @@
+using Orchestration.Builds;
 using System.Diagnostics;
 using Orchestration.Lifecycle;
 using Orchestration.Packages;

@@ -1,10 +1,15 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 
 namespace Orchestration.Config;
 
-/// <summary>A short hash of a config file's bytes: a running stack remembers the one it started from.</summary>
+/// <summary>
+/// A short hash of the resolved deployment (every default applied, every path resolved): a running
+/// stack remembers the one it started from. Of the model, not the file's bytes, so a comment or a
+/// re-indented line is not a change that asks for a Restart.
+/// </summary>
 public static class ConfigFingerprint
 {
-    public static string Of(string configPath) =>
-        File.Exists(configPath) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(configPath)))[..16] : "";
+    public static string Of(DeploymentConfig config) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(config)))[..16];
 }

@@ -11,10 +11,11 @@ namespace Orchestration.Config;
 internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string configPath, ConfigLoadOptions options)
 {
     private static readonly string[] RootKeys =
-        ["api_base_url", "nginx", "servers", "websocket", "websocket_routes", "health", "stop_timeout", "local_dir"];
+        ["api_base_url", "nginx", "servers", "websocket", "websocket_routes", "health", "restart", "stop_timeout", "local_dir"];
     private static readonly string[] NginxKeys = ["port", "listen", "worker_processes", "worker_connections", "binary"];
     private static readonly string[] WebSocketKeys = ["routing_strategy", "query_param_name"];
     private static readonly string[] HealthKeys = ["attempts", "interval", "timeout"];
+    private static readonly string[] RestartKeys = ["min_uptime", "max_restarts", "backoff", "max_backoff"];
 
     private readonly string _baseDirectory = Path.GetDirectoryName(configPath)!;
 
@@ -36,6 +37,7 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
             WebSocket = ReadWebSocket(root.Section("websocket", "write websocket: followed by indented 'routing_strategy: path'.")),
             WebSocketRoutes = ReadRoutes(root.Section("websocket_routes", "write websocket_routes: followed by indented 'module: server' lines.")),
             Health = ReadHealth(root.Section("health", "write health: followed by indented 'attempts: 30' lines.")),
+            Restart = ReadRestart(root.Section("restart", "write restart: followed by indented 'max_restarts: 10' lines.")),
             StopTimeout = PositiveSeconds(root, "stop_timeout") ?? 3.0,
         };
     }
@@ -165,6 +167,23 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
             IntervalSeconds = PositiveSeconds(health, "interval") ?? defaults.IntervalSeconds,
             TimeoutSeconds = PositiveSeconds(health, "timeout") ?? defaults.TimeoutSeconds,
         };
+    }
+
+    private RestartPolicy ReadRestart(YamlSection? restart)
+    {
+        if (restart is null) return new RestartPolicy();
+        restart.RejectUnknownKeys(RestartKeys);
+        var defaults = new RestartPolicy();
+        var policy = new RestartPolicy
+        {
+            MinUptimeSeconds = PositiveSeconds(restart, "min_uptime") ?? defaults.MinUptimeSeconds,
+            MaxRestarts = Ranged(restart, "max_restarts", 1, 100_000, "use a number of at least 1 (default 10).") ?? defaults.MaxRestarts,
+            BackoffSeconds = PositiveSeconds(restart, "backoff") ?? defaults.BackoffSeconds,
+            MaxBackoffSeconds = PositiveSeconds(restart, "max_backoff") ?? defaults.MaxBackoffSeconds,
+        };
+        if (policy.MaxBackoffSeconds < policy.BackoffSeconds)
+            diagnostics.Error(restart.Child("max_backoff"), $"{policy.MaxBackoffSeconds} is less than backoff ({policy.BackoffSeconds}).", "make max_backoff at least backoff, e.g. backoff: 0.5 and max_backoff: 5.");
+        return policy;
     }
 
     private int? Port(YamlSection section, string key) => Ranged(section, key, ConfigRules.MinPort, ConfigRules.MaxPort, ConfigRules.PortFix, "is not a valid port");

@@ -31,6 +31,9 @@ public sealed record DeploymentConfig
 
     public HealthSettings Health { get; init; } = new();
 
+    /// <summary>What the supervisor does when a process crashes (<c>restart:</c>).</summary>
+    public RestartPolicy Restart { get; init; } = new();
+
     /// <summary>Seconds to wait after SIGTERM before SIGKILL (default 3).</summary>
     public double StopTimeout { get; init; } = 3.0;
 
@@ -127,6 +130,20 @@ public sealed record HealthSettings
     public int Attempts { get; init; } = 30;
     public double IntervalSeconds { get; init; } = 0.5;
     public double TimeoutSeconds { get; init; } = 2.0;
+}
+
+/// <summary>
+/// Crash restarts as PM2 and supervisord do them: a delay that doubles from <see cref="BackoffSeconds"/>
+/// up to <see cref="MaxBackoffSeconds"/> while starts are unstable, back to the first once a process
+/// stayed up <see cref="MinUptimeSeconds"/>; after <see cref="MaxRestarts"/> unstable starts in a row
+/// the process is left <c>errored</c> until a Restart.
+/// </summary>
+public sealed record RestartPolicy
+{
+    public double MinUptimeSeconds { get; init; } = 30;
+    public int MaxRestarts { get; init; } = 10;
+    public double BackoffSeconds { get; init; } = 0.5;
+    public double MaxBackoffSeconds { get; init; } = 5;
 }
 
 /// <summary>One process of a server: <c>broker-0</c> on port 8001.</summary>

@@ -31,7 +31,7 @@ public static class PlanBuilder
         return new SupervisorPlan
         {
             ConfigPath = config.ConfigPath,
-            ConfigHash = ConfigFingerprint.Of(config.ConfigPath),
+            ConfigHash = ConfigFingerprint.Of(config),
             LocalDir = config.LocalDir,
             Instances = instances,
             Nginx = new ProcessSpec
@@ -45,6 +45,7 @@ public static class PlanBuilder
             StopTimeoutSeconds = config.StopTimeout,
             Dotnet = dotnet,
             Health = config.Health,
+            Restart = config.Restart,
             ApiBaseUrl = config.ApiBaseUrl,
             Watch = WatchPlans(config),
         };
@@ -104,7 +105,9 @@ public static class PlanBuilder
         });
 
     private static IReadOnlyList<WatchPlan> WatchPlans(DeploymentConfig config) =>
-        config.Servers.Where(s => s.Reload)
+        // A command server reloads on the files its watch: patterns name; with none (the default,
+        // as docs/configuration.md says) it does not reload on file changes at all.
+        config.Servers.Where(s => s.Reload && (s.IsDotNetProject || s.Watch.Count > 0))
             .GroupBy(s => s.IsDotNetProject ? s.Project ?? s.Name : "command:" + s.Name)
             .Select(g =>
             {

@@ -17,7 +17,7 @@ public static class StartPreflight
         var stack = await RunningStack.ReadAsync(config.Paths, cancellationToken).ConfigureAwait(false);
         if (stack.SupervisorAlive)
         {
-            if (stack.State is { } running && running.ConfigHash != ConfigFingerprint.Of(config.ConfigPath))
+            if (stack.State is { } running && running.ConfigHash != ConfigFingerprint.Of(config))
                 throw new RefusedException($"This deployment is running, started from an earlier version of {config.ConfigPath}. " +
                     "Run Restart to apply the change.");
             return true;

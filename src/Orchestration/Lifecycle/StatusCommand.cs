@@ -16,7 +16,14 @@ public sealed record ModuleHealth(string Module, bool Healthy, double LatencyMs,
 
 public sealed record ProcessRow(
     string Name, ProcessKind Kind, int Pid, int Port, string State, IReadOnlyList<ModuleHealth> Modules,
-    double UptimeSeconds, int Restarts, long RssKb, string? Log);
+    double UptimeSeconds, int Restarts, long RssKb, string? Log)
+{
+    /// <summary>How it last ended, for a process that is down ("exit code 7", "killed by SIGKILL").</summary>
+    public string? LastExit { get; init; }
+
+    /// <summary>The last lines of its log, for a process that is down: what it said before it ended.</summary>
+    public IReadOnlyList<string> LastLines { get; init; } = [];
+}
 
 public sealed record StatusReport(StackHealth Overall, string GatewayUrl, ModuleHealth? Gateway, IReadOnlyList<ProcessRow> Processes, IReadOnlyList<WatchRecord> Watch)
 {
@@ -43,9 +50,16 @@ public sealed class StatusCommand(DeploymentConfig config)
             var modules = info is null || p.Kind != ProcessKind.Instance
                 ? []
                 : await Task.WhenAll(p.Modules.Select(m => ProbeModuleAsync(probe, $"http://127.0.0.1:{p.Port}", m, timeout, cancellationToken))).ConfigureAwait(false);
-            var state = info is null ? (p.Status == ProcessStatus.Restarting ? "restarting" : "exited") : p.Status.ToString().ToLowerInvariant();
+            var state = info is null
+                ? p.Status switch { ProcessStatus.Restarting => "restarting", ProcessStatus.Errored => "errored", _ => "exited" }
+                : p.Status.ToString().ToLowerInvariant();
+            var down = state is "errored" or "exited";
             return new ProcessRow(p.Name, p.Kind, p.Pid, p.Port, state, modules,
-                info is null ? 0 : (now - p.StartedAt).TotalSeconds, p.Restarts, info?.RssKb ?? 0, p.Log);
+                info is null ? 0 : (now - p.StartedAt).TotalSeconds, p.Restarts, info?.RssKb ?? 0, p.Log)
+            {
+                LastExit = down && p.ExitCode is { } code ? new ChildExit(code, p.ExitedAt ?? now).ToString() : null,
+                LastLines = down && p.Log is { } log ? Logs.LogFiles.LastLines(log, 10) : [],
+            };
         })).ConfigureAwait(false);
 
         ModuleHealth? gateway = null;

@@ -44,6 +44,13 @@ public static class StatusView
                 row.RssKb == 0 ? "-" : $"{row.RssKb / 1024.0:0.0} MB");
         }
         console.Write(table);
+        foreach (var row in report.Processes.Where(r => r.LastExit is not null || r.LastLines.Count > 0))
+        {
+            var fix = row.State == "errored" ? "; given up after a crash loop, fix it and run ./build.sh Restart" : "";
+            console.MarkupLine($"[red]{Markup.Escape(row.Name)}: {Markup.Escape(row.State)}, {Markup.Escape(row.LastExit ?? "no exit recorded")}{Markup.Escape(fix)}[/]");
+            if (row.LastLines.Count > 0) console.MarkupLine($"  last lines of {Markup.Escape(row.Log ?? "")}:");
+            foreach (var line in row.LastLines) console.MarkupLine($"    {Markup.Escape(line)}");
+        }
         foreach (var w in report.Watch)
         {
             var last = w.LastReloadAt is { } at

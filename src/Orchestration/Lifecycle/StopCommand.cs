@@ -1,3 +1,4 @@
+using Orchestration.Builds;
 using Orchestration.Config;
 using Orchestration.Processes;
 using Orchestration.State;
@@ -46,7 +47,7 @@ public sealed class StopCommand(LocalPaths paths)
         var ports = state.Processes.Select(p => (p.Port, "127.0.0.1"));
         var busy = await PortRelease.WaitFreeAsync(ports, cancellationToken).ConfigureAwait(false);
         var report = new StopReport(outcomes, busy);
-        await new Watch.CompilerServer(store.Paths, Environment.ProcessPath ?? "dotnet").ShutdownAsync(cancellationToken).ConfigureAwait(false);
+        await new CompilerServer(store.Paths, Environment.ProcessPath ?? "dotnet").ShutdownAsync(cancellationToken).ConfigureAwait(false);
         if (report.Clean) store.Clear();
         return report;
     }

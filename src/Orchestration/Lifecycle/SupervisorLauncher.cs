@@ -39,18 +39,22 @@ public sealed class SupervisorLauncher(LocalPaths paths, string dotnet, string p
         foreach (var arg in new[] { "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", console, dotnet, Path.Combine(ProgramCopy, entryAssemblyName), SupervisorHost.Verb, "--plan", planPath })
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_NOLOGO"] = "1";
+        // Once the shell runs, a supervisor is on its way: a cancel (Ctrl-C) must not abandon it
+        // half-started where the rollback cannot see it. Wait until it answers (or is known not to
+        // have started), and only then give the cancel its turn; the rollback then stops it.
         using (var shell = Process.Start(start)!)
-            await shell.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await shell.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
 
         var client = new ControlClient(paths.ControlSocket);
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(15))
+        var answered = await Poll.UntilAsync(async () =>
+            await client.SendAsync(new ControlRequest(ControlCommands.Ping), TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false) is { Ok: true },
+            TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(10), CancellationToken.None).ConfigureAwait(false);
+        if (!answered)
         {
-            var answer = await client.SendAsync(new ControlRequest(ControlCommands.Ping), TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
-            if (answer is { Ok: true }) return client;
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            var tail = string.Join('\n', Logs.LogFiles.LastLines(console, 20));
+            throw new InvalidOperationException($"The supervisor did not start within 15 s. {console}:\n{tail}");
         }
-        var tail = string.Join('\n', Logs.LogFiles.LastLines(console, 20));
-        throw new InvalidOperationException($"The supervisor did not start within 15 s. {console}:\n{tail}");
+        cancellationToken.ThrowIfCancellationRequested();
+        return client;
     }
 }

@@ -9,6 +9,7 @@ public static partial class Posix
     public const int SIGINT = 2;
     public const int SIGQUIT = 3;
     public const int SIGKILL = 9;
+    public const int SIGUSR1 = 10;
     public const int SIGTERM = 15;
     public const int SIGCONT = 18;
     public const int SIGSTOP = 19;
@@ -49,6 +50,7 @@ public static partial class Posix
         SIGINT => "SIGINT",
         SIGQUIT => "SIGQUIT",
         SIGKILL => "SIGKILL",
+        SIGUSR1 => "SIGUSR1",
         SIGTERM => "SIGTERM",
         _ => $"signal {signal}",
     };

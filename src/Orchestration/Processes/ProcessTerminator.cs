@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orchestration.IO;
 
 namespace Orchestration.Processes;
 
@@ -27,7 +28,7 @@ public enum StopResult
 /// </summary>
 public static class ProcessTerminator
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
 
     public static async Task<IReadOnlyList<StopOutcome>> StopAsync(IEnumerable<StopRequest> requests, TimeSpan timeout, CancellationToken cancellationToken)
@@ -63,16 +64,8 @@ public static class ProcessTerminator
     }
 
     /// <summary>Waits until the leader has exited and no member of its group is left.</summary>
-    private static async Task<bool> WaitGoneAsync(StopRequest request, TimeSpan limit, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (request.Identity.FindAlive() is null && ProcInfo.GroupMembers(request.ProcessGroup).Count == 0) return true;
-            if (deadline.Elapsed >= limit) return false;
-            await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private static Task<bool> WaitGoneAsync(StopRequest request, TimeSpan limit, CancellationToken cancellationToken) =>
+        Poll.UntilAsync(() => request.Identity.FindAlive() is null && ProcInfo.GroupMembers(request.ProcessGroup).Count == 0, limit, PollEvery, cancellationToken);
 
     /// <summary>
     /// A group whose leader has gone is still ours when its members are in the leader's session:

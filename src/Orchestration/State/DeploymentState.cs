@@ -12,7 +12,6 @@ public sealed record DeploymentState
 {
     public required ProcessRecord Supervisor { get; init; }
     public required string ConfigPath { get; init; }
-    public required string PlanHash { get; init; }
     public string ConfigHash { get; init; } = "";
     public required DateTimeOffset StartedAt { get; init; }
     public IReadOnlyList<ProcessRecord> Processes { get; init; } = [];
@@ -33,6 +32,9 @@ public enum ProcessStatus
     Restarting,
     Exited,
     Stopped,
+
+    /// <summary>Crashed in a loop and given up (restart.max_restarts): out of service until a Restart.</summary>
+    Errored,
 }
 
 public sealed record ProcessRecord

@@ -4,8 +4,11 @@ using Orchestration.State;
 namespace Orchestration.Supervision;
 
 /// <summary>The supervisor's runtime view of one child: owned and mutated by <see cref="Supervisor"/> only.</summary>
-internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, string? server, int port, IReadOnlyList<string> modules)
+internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, string? server, int port, IReadOnlyList<string> modules, CrashPolicy crashes)
 {
+    /// <summary>This process's crash history: the next restart's delay, or that it is given up.</summary>
+    public CrashPolicy Crashes { get; } = crashes;
+
     public ProcessSpec Spec { get; set; } = spec;
     public ProcessKind Kind { get; } = kind;
     public string? Server { get; } = server;

@@ -6,78 +6,75 @@ namespace Orchestration.Supervision;
 public sealed partial class Supervisor
 {
     /// <summary>
-    /// The guide's shutdown: nginx SIGQUIT and wait, then every instance SIGTERM to its group, bounded
-    /// wait, SIGKILL to the group; then check every port is free and remove state and pid files.
+    /// The guide's shutdown, the parts in reverse: watching ends, nginx SIGQUIT and wait, then every
+    /// instance SIGTERM to its group, bounded wait, SIGKILL to the group; then check every port is
+    /// free and remove state and pid files.
     /// </summary>
     public async Task<StopReport> StopAllAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        _stopping = true;
-        StopWatching(); // a reload in progress ends (its replacement is stopped) and frees the gate
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _context.BeginStopping();
+        _watch.Stop(); // a reload in progress ends (its replacement is stopped) and frees the gate
+        await _context.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _stopping = true;
-            _logs.Event($"Stopping (timeout {timeout.TotalSeconds:0.###} s)");
+            Logs.Event($"Stopping (timeout {timeout.TotalSeconds:0.###} s)");
+            List<SupervisedProcess> all;
+            lock (_context.StateGate)
+            {
+                all = [.. _context.Processes];
+                foreach (var p in all) p.Stopping = true;
+            }
             var outcomes = new List<StopOutcome>();
-            foreach (var p in _processes) p.Stopping = true;
-            outcomes.AddRange(await StopKindAsync(ProcessKind.Nginx, timeout, cancellationToken).ConfigureAwait(false));
-            outcomes.AddRange(await StopKindAsync(ProcessKind.Instance, timeout, cancellationToken).ConfigureAwait(false));
-            var busy = await PortRelease.WaitFreeAsync(_processes.Select(p => (p.Port, p.Kind == ProcessKind.Nginx ? _plan.GatewayAddress : "127.0.0.1")), cancellationToken).ConfigureAwait(false);
+            outcomes.AddRange(await StopKindAsync(all, ProcessKind.Nginx, timeout, cancellationToken).ConfigureAwait(false));
+            outcomes.AddRange(await StopKindAsync(all, ProcessKind.Instance, timeout, cancellationToken).ConfigureAwait(false));
+            var busy = await PortRelease.WaitFreeAsync(all.Select(p => (p.Port, p.Kind == ProcessKind.Nginx ? _context.Plan.GatewayAddress : "127.0.0.1")), cancellationToken).ConfigureAwait(false);
             var report = new StopReport(outcomes, busy);
-            await CompilerServer.ShutdownAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var o in outcomes) _logs.Event($"{o.Name} (pid {o.Pid}): {o.Result} in {o.Elapsed.TotalMilliseconds:0} ms");
+            await _watch.CompilerServer.ShutdownAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var o in outcomes) Logs.Event($"{o.Name} (pid {o.Pid}): {o.Result} in {o.Elapsed.TotalMilliseconds:0} ms");
             if (report.Clean)
             {
-                lock (_stateGate)
+                lock (_context.StateGate)
                 {
-                    _store.Clear();
+                    _context.Store.Clear();
                     _cleared = true;
                 }
-                _logs.Event("Stopped");
+                Logs.Event("Stopped");
             }
             else
             {
                 SaveState();
-                _logs.Event("Stop left something behind: " + report.Describe(), "ERROR");
+                Logs.Event("Stop left something behind: " + report.Describe(), "ERROR");
             }
             return report;
         }
         finally
         {
-            _gate.Release();
-            _stopped.Cancel();
+            _context.Gate.Release();
+            _context.MarkStopped();
         }
     }
 
-    /// <summary>Stops one instance and starts it again (same port), counting a restart.</summary>
-    public async Task<string?> RestartInstanceAsync(string name, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Stops one instance and starts it again (same port), counting a restart; its crash history starts over.</summary>
+    public Task<string?> RestartInstanceAsync(string name, TimeSpan timeout, CancellationToken cancellationToken) => UnderGateAsync<string?>(async () =>
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var process = _processes.FirstOrDefault(p => p.Name == name && p.Kind == ProcessKind.Instance);
-            if (process is null)
-                return $"No instance named '{name}'. Instances: {string.Join(", ", _processes.Where(p => p.Kind == ProcessKind.Instance).Select(p => p.Name))}";
-            await StopProcessAsync(process, timeout, cancellationToken).ConfigureAwait(false);
-            process.Restarts++;
-            await SpawnAsync(process, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        finally
-        {
-            _gate.Release();
-            SaveState();
-        }
-    }
+        SupervisedProcess? process;
+        lock (_context.StateGate) process = _context.Processes.FirstOrDefault(p => p.Name == name && p.Kind == ProcessKind.Instance);
+        if (process is null)
+            return $"No instance named '{name}'. Instances: {string.Join(", ", _context.Processes.Where(p => p.Kind == ProcessKind.Instance).Select(p => p.Name))}";
+        await StopProcessAsync(process, timeout, cancellationToken).ConfigureAwait(false);
+        process.Restarts++;
+        process.Crashes.Reset();
+        await _runner.SpawnAsync(process, cancellationToken).ConfigureAwait(false);
+        return null;
+    }, cancellationToken);
 
-    private async Task<IReadOnlyList<StopOutcome>> StopKindAsync(ProcessKind kind, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<StopOutcome>> StopKindAsync(IEnumerable<SupervisedProcess> all, ProcessKind kind, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var targets = _processes.Where(p => p.Kind == kind).ToList();
-        var outcomes = await Task.WhenAll(targets.Select(p => StopProcessAsync(p, timeout, cancellationToken))).ConfigureAwait(false);
+        var outcomes = await Task.WhenAll(all.Where(p => p.Kind == kind).Select(p => StopProcessAsync(p, timeout, cancellationToken))).ConfigureAwait(false);
         return outcomes.OfType<StopOutcome>().ToList();
     }
 
-    private async Task<StopOutcome?> StopProcessAsync(SupervisedProcess process, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<StopOutcome?> StopProcessAsync(SupervisedProcess process, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (process.Child is null || process.Identity is null) return null;
         process.Stopping = true;

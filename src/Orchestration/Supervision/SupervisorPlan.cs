@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Orchestration.Config;
 using Orchestration.IO;
@@ -16,7 +14,7 @@ public sealed record SupervisorPlan
 {
     public required string ConfigPath { get; init; }
 
-    /// <summary><see cref="Config.ConfigFingerprint"/> of the config file this plan was made from.</summary>
+    /// <summary><see cref="Config.ConfigFingerprint"/> of the resolved deployment this plan was made from.</summary>
     public string ConfigHash { get; init; } = "";
     public required string LocalDir { get; init; }
     public required IReadOnlyList<InstancePlan> Instances { get; init; }
@@ -31,15 +29,11 @@ public sealed record SupervisorPlan
     /// <summary>Health checks of a replacement during a reload.</summary>
     public HealthSettings Health { get; init; } = new();
 
+    /// <summary>Crash restarts: backoff, its reset after a stable run, and when to give up.</summary>
+    public RestartPolicy Restart { get; init; } = new();
+
     public string ApiBaseUrl { get; init; } = "/api/v1";
     public IReadOnlyList<WatchPlan> Watch { get; init; } = [];
-
-    /// <summary>Same plan, same hash: Start on a running stack compares it to tell "already running" from "config changed".</summary>
-    public string Hash()
-    {
-        var json = JsonSerializer.Serialize(this with { }, StateJson.Options);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
-    }
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, StateJson.Options));
 
@@ -71,7 +65,6 @@ public sealed record WatchPlan
     public required IReadOnlyList<string> Servers { get; init; }
     public required string Directory { get; init; }
     public IReadOnlyList<string> Include { get; init; } = ["**/*"];
-    public IReadOnlyList<string> Exclude { get; init; } = [];
 
     /// <summary>The .NET project to rebuild after a change; null for a command server, which is only restarted.</summary>
     public string? Project { get; init; }

@@ -36,16 +36,12 @@ public sealed class ChangeWatcher : IDisposable
 
     public string Directory { get; }
 
-    /// <summary>Changes seen and judged relevant since the watcher started (for tests and Status).</summary>
-    public int RelevantChanges { get; private set; }
-
     private void OnChange(string fullPath)
     {
         var relative = Path.GetRelativePath(Directory, fullPath);
         if (!_filter.IsRelevant(relative)) return;
         lock (_gate)
         {
-            RelevantChanges++;
             _pending.Add(relative);
             _timer.Change(_quiet, Timeout.InfiniteTimeSpan);
         }

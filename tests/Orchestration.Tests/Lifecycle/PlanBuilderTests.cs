@@ -75,7 +75,7 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
-    public void Reload_false_watches_nothing_and_the_same_config_gives_the_same_plan_hash()
+    public void Reload_false_watches_nothing()
     {
         var yaml = Yaml.TwoServers.Replace("modules: [core, broker]", "modules: [core, broker]\n    reload: false")
             .Replace("modules: [core, datafeed]", "modules: [core, datafeed]\n    reload: false");
@@ -85,6 +85,21 @@ public sealed class PlanBuilderTests
         var two = PlanBuilder.Build(config, "nginx", Built, "dotnet");
 
         Assert.Empty(one.Watch);
-        Assert.Equal(one.Hash(), two.Hash());
+        Assert.Equal(one.ConfigHash, two.ConfigHash);
+    }
+
+    [Fact]
+    public void A_comment_or_whitespace_edit_keeps_the_fingerprint_and_a_real_change_does_not()
+    {
+        var options = new ConfigLoadOptions { BundledProject = "/p/TradingApi.csproj" };
+        using var dir = new Orchestration.Tests.Support.TempDir();
+        string Fingerprint(string yaml) => ConfigFingerprint.Of(ConfigLoader.Load(dir.Write("deploy.yaml", yaml), options).Config!);
+
+        var original = Fingerprint(Yaml.TwoServers);
+        var commented = Fingerprint("# the team's stack\n" + Yaml.TwoServers.Replace("\n", "   \n") + "\n\n");
+        var changed = Fingerprint(Yaml.TwoServers + "\nstop_timeout: 7\n");
+
+        Assert.Equal(original, commented);
+        Assert.NotEqual(original, changed);
     }
 }

@@ -19,7 +19,7 @@ public sealed class StateStoreTests
         var state = new DeploymentState
         {
             Supervisor = Record("supervisor", 100, ProcessStatus.Running, ProcessKind.Supervisor),
-            ConfigPath = "/x/dev-config.yaml", PlanHash = "abc", StartedAt = DateTimeOffset.Now,
+            ConfigPath = "/x/dev-config.yaml", StartedAt = DateTimeOffset.Now,
             Processes = [Record("broker-0", 101, ProcessStatus.Running), Record("datafeed-0", 102, ProcessStatus.Exited)],
         };
 

@@ -3,7 +3,7 @@ using CliWrap;
 using CliWrap.Buffered;
 using Orchestration.IO;
 
-namespace Orchestration.Lifecycle;
+namespace Orchestration.Builds;
 
 /// <summary>
 /// Builds the .NET project of each server once (Release), and not at all when nothing under the

@@ -3,7 +3,7 @@ using System.Text;
 using CliWrap;
 using Orchestration.Config;
 
-namespace Orchestration.Watch;
+namespace Orchestration.Builds;
 
 /// <summary>
 /// Watch mode's builds share one Roslyn compiler server of this deployment's own (its pipe name comes

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Orchestration.Health;
+using Orchestration.Processes;
+
+namespace Orchestration.Supervision;
+
+/// <summary>
+/// Replaces one running instance without a failed request: the replacement starts on another port,
+/// must answer healthy, becomes the instance, and only then does the old one drain and stop.
+/// nginx lists each instance's configured port and its spare (as a <c>backup</c> server), so a
+/// refused connection to whichever has stopped moves on to the other at once.
+/// </summary>
+internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner runner)
+{
+    /// <summary>
+    /// Starts <paramref name="spec"/> on <paramref name="port"/>, waits until it is healthy, makes it the
+    /// instance, then stops the old one. Null on success; on failure the old one keeps serving.
+    /// </summary>
+    public async Task<string?> ReplaceAsync(SupervisedProcess process, ProcessSpec spec, int port, CancellationToken cancellationToken)
+    {
+        var replacement = runner.StartChild(WithPort(process, spec, port), out var failure);
+        if (replacement is null) return failure;
+        try
+        {
+            var health = await WaitHealthyAsync(process, replacement, port, cancellationToken).ConfigureAwait(false);
+            if (health is not null)
+            {
+                await runner.StopChildAsync(replacement, cancellationToken).ConfigureAwait(false);
+                return health;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await runner.StopChildAsync(replacement, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        var old = process.Child;
+        await runner.AdoptAsync(process, replacement, cancellationToken).ConfigureAwait(false);
+        lock (context.StateGate) process.Port = port;
+        if (old is not null) await runner.StopChildAsync(old, cancellationToken).ConfigureAwait(false);
+        context.Logs.Event($"{process.Name} now runs pid {replacement.Pid} on port {port}");
+        return null;
+    }
+
+    private async Task<string?> WaitHealthyAsync(SupervisedProcess process, ChildProcess child, int port, CancellationToken cancellationToken)
+    {
+        using var probe = new HealthProbe();
+        var target = HealthTarget.Instance(process.Name, child.Pid, port, context.Plan.ApiBaseUrl, process.Modules,
+            () => child.HasExited ? $"the replacement of {process.Name} exited: {child.Exited.Result}" : null,
+            listensItself: child.Spec.Argv[0] == context.Plan.Dotnet);
+        var failures = await new HealthWaiter(probe, context.Plan.Health).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
+        return failures.Count == 0 ? null : failures[0].Reason;
+    }
+
+    /// <summary>The spec with every mention of the listening port moved to <paramref name="port"/>.</summary>
+    public static ProcessSpec WithPort(SupervisedProcess process, ProcessSpec spec, int port)
+    {
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        var env = new Dictionary<string, string>(spec.Environment)
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{portText}",
+            ["PORT"] = portText,
+        };
+        var argv = process.ArgvTemplate is { } template ? template.Select(a => a.Replace("{port}", portText, StringComparison.Ordinal)).ToList() : spec.Argv;
+        return spec with { Argv = argv, Environment = env };
+    }
+}

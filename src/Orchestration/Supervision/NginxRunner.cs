@@ -1,0 +1,96 @@
+using System.Net.Sockets;
+using Orchestration.Config;
+using Orchestration.Logs;
+using Orchestration.Processes;
+using Orchestration.IO;
+using Orchestration.State;
+
+namespace Orchestration.Supervision;
+
+/// <summary>
+/// The gateway under the supervisor: nginx in the foreground (<c>daemon off;</c>) as one of its
+/// children, started once every instance is healthy, reloaded gracefully, its error log followed
+/// into the unified log, its logs reopened after a rotation.
+/// </summary>
+internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runner)
+{
+    private static readonly TimeSpan GatewayDeadline = TimeSpan.FromSeconds(10);
+    private bool _followingErrorLog;
+
+    private SupervisorPlan Plan => context.Plan;
+
+    private SupervisedProcess? Current
+    {
+        get
+        {
+            lock (context.StateGate) return context.Processes.FirstOrDefault(p => p.Kind == ProcessKind.Nginx);
+        }
+    }
+
+    /// <summary>Starts nginx and waits until the gateway accepts connections; null on success, else why not. Call under the gate.</summary>
+    public async Task<string?> StartAsync(CancellationToken cancellationToken)
+    {
+        var nginx = Current;
+        if (nginx is { Child.HasExited: false }) return null;
+        if (nginx is null)
+        {
+            nginx = new SupervisedProcess(Plan.Nginx, ProcessKind.Nginx, null, Plan.GatewayPort, [], context.NewCrashPolicy());
+            lock (context.StateGate) context.Processes.Add(nginx);
+        }
+        await runner.SpawnAsync(nginx, cancellationToken).ConfigureAwait(false);
+        var error = await WaitForGatewayAsync(nginx, cancellationToken).ConfigureAwait(false);
+        if (error is null)
+        {
+            context.Logs.Event($"Gateway ready on {Plan.GatewayAddress}:{Plan.GatewayPort} (nginx pid {nginx.Child!.Pid})");
+            FollowErrorLog();
+        }
+        return error;
+    }
+
+    /// <summary>Graceful reload: the caller has already proved the new config with nginx -t.</summary>
+    public string? Reload() => Signal(Posix.SIGHUP, "reloaded");
+
+    /// <summary>nginx reopens its log files (after they were rotated), as <c>nginx -s reopen</c> does.</summary>
+    public string? ReopenLogs() => Signal(Posix.SIGUSR1, "reopened its logs");
+
+    private string? Signal(int signal, string what)
+    {
+        var nginx = Current;
+        if (nginx is not { Child.HasExited: false } || nginx.Identity?.FindAlive() is null) return "nginx is not running";
+        Posix.Kill(nginx.Identity.Pid, signal);
+        context.Logs.Event($"nginx {what} ({Posix.SignalName(signal)})");
+        return null;
+    }
+
+    private async Task<string?> WaitForGatewayAsync(SupervisedProcess nginx, CancellationToken cancellationToken)
+    {
+        var address = NginxSettings.ClientAddress(Plan.GatewayAddress);
+        var child = nginx.Child;
+        if (child is null) return $"nginx could not be started ({nginx.LastExit}); see {context.Paths.LogFor(nginx.Name)}";
+        var reached = await Poll.UntilAsync(async () =>
+        {
+            if (child.HasExited) return true;
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(address, Plan.GatewayPort, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }, GatewayDeadline, TimeSpan.FromMilliseconds(10), cancellationToken).ConfigureAwait(false);
+        if (child.HasExited) return $"nginx exited at start ({await child.Exited.ConfigureAwait(false)}); see {context.Paths.NginxErrorLog}";
+        return reached ? null : $"nginx did not open {address}:{Plan.GatewayPort} within {GatewayDeadline.TotalSeconds:0} s";
+    }
+
+    /// <summary>nginx writes its error log itself; its lines join the unified log too, prefixed "nginx".</summary>
+    private void FollowErrorLog()
+    {
+        if (_followingErrorLog) return;
+        _followingErrorLog = true;
+        var tail = new LogTail(context.Paths.NginxErrorLog, line => context.Logs.WriteUnified("nginx", line));
+        _ = tail.RunAsync(0, follow: true, context.Stopped);
+    }
+}

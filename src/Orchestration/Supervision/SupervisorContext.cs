@@ -1,0 +1,62 @@
+using Orchestration.Config;
+using Orchestration.Logs;
+using Orchestration.State;
+
+namespace Orchestration.Supervision;
+
+/// <summary>
+/// The one mutable runtime state of a supervisor, shared by its parts and owned by the
+/// <see cref="Supervisor"/> aggregate: the processes, the gate that serialises every change to
+/// them, and the flags that say whether the stack is up or going down.
+/// </summary>
+internal sealed class SupervisorContext(SupervisorPlan plan, LogRouter logs) : IDisposable
+{
+    private readonly CancellationTokenSource _stopped = new();
+    private volatile bool _stopping;
+    private volatile bool _autoRestart;
+
+    public SupervisorPlan Plan { get; } = plan;
+    public LogRouter Logs { get; } = logs;
+    public StateStore Store { get; } = new(new LocalPaths(plan.LocalDir));
+    public LocalPaths Paths => Store.Paths;
+
+    /// <summary>Every instance, then nginx once started. Read and changed under <see cref="StateGate"/>.</summary>
+    public List<SupervisedProcess> Processes { get; } = [];
+
+    /// <summary>One change to the set of running processes at a time (spawn, replace, restart, stop).</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    /// <summary>Guards the fields of the processes and the state written to disk.</summary>
+    public Lock StateGate { get; } = new();
+
+    /// <summary>Cancelled once everything has been stopped and the supervisor may exit.</summary>
+    public CancellationToken Stopped => _stopped.Token;
+
+    /// <summary>Set when a stop of the whole stack begins: no exit from then on is a crash.</summary>
+    public bool Stopping => _stopping;
+
+    /// <summary>Set once Start has seen the stack healthy: from then on a crash is restarted.</summary>
+    public bool AutoRestart => _autoRestart;
+
+    /// <summary>Writes the current state to <c>state.json</c> and the pid files; set by the aggregate.</summary>
+    public Action SaveState { get; set; } = () => { };
+
+    public void BeginStopping() => _stopping = true;
+
+    public bool EnableAutoRestart()
+    {
+        if (_autoRestart) return false;
+        _autoRestart = true;
+        return true;
+    }
+
+    public void MarkStopped() => _stopped.Cancel();
+
+    public CrashPolicy NewCrashPolicy() => new(Plan.Restart);
+
+    public void Dispose()
+    {
+        Gate.Dispose();
+        _stopped.Dispose();
+    }
+}
