@@ -145,6 +145,41 @@ public sealed class SupervisorFaultTests
         Assert.Contains("Already running", again.Output);
     }
 
+    [Fact]
+    public async Task Logs_rotate_by_size_nginx_reopens_its_own_and_requests_are_written_once()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p) + "\nlogs:\n  max_size_mb: 0.01\n  max_files: 2\n");
+        await stack.RunOkAsync("Start");
+        var access = Path.Combine(stack.LocalDir, "logs", "nginx-access.log");
+        var url = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health";
+
+        for (var i = 0; i < 150; i++) (await Http.GetAsync(url)).Dispose(); // ~20 KB of access log
+        var rotated = await WaitForAsync(() => File.Exists(access + ".1"));
+        Assert.True(rotated, $"nginx's access log was not rotated: {new FileInfo(access).Length} bytes\n{TestStack.Tail(stack.UnifiedLog, 20)}");
+        var marker = "/api/v1/broker/health?after-rotation";
+        Assert.True(await WaitForAsync(() =>
+        {
+            Http.GetAsync($"http://127.0.0.1:{stack.Ports.Gateway}{marker}").Result.Dispose();
+            return File.Exists(access) && File.ReadAllText(access).Contains(marker);
+        }), "after the rotation nginx must write to the new access log");
+        Assert.False(File.Exists(access + ".3"), "only max_files rotated files are kept");
+
+        var broker = File.ReadAllText(Path.Combine(stack.LocalDir, "logs", "broker-0.log"));
+        Assert.DoesNotContain("GET /api/v1/broker/health 200", broker); // nginx's access log has each request; the backend keeps them at DEBUG
+        Assert.Contains("Server started", broker);
+    }
+
+    private static async Task<bool> WaitForAsync(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (condition()) return true;
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
     /// <summary>True once the gateway answers 200 (the restarted backend may still be binding), within 10 s.</summary>
     private static async Task<bool> GatewayAnswersAsync(TestStack stack)
     {

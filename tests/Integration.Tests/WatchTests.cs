@@ -110,6 +110,34 @@ public sealed class WatchTests
         Assert.True(report.Failed == 0, $"{report.Failed} of {report.Requests} requests failed during the reload: {report.DescribeKinds()}");
     }
 
+    [Fact]
+    public async Task A_reload_that_fails_for_a_reason_other_than_the_compiler_is_shown_in_Status_and_watching_goes_on()
+    {
+        await using var stack = await StartAppAsync(instances: 1);
+        var app = Path.Combine(stack.Directory, "app");
+        var answer = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/answer";
+        // The first build's copy goes to builds/app/run/1: a file there makes the copy fail with an IOException.
+        var blocker = Path.Combine(stack.LocalDir, "builds", "app", "run", "1");
+        Directory.CreateDirectory(Path.GetDirectoryName(blocker)!);
+        File.WriteAllText(blocker, "in the way");
+
+        WriteAnswer(app, "v2");
+        await WaitForAsync(() => File.ReadAllText(stack.UnifiedLog).Contains("reload failed"), TimeSpan.FromSeconds(60), stack);
+
+        Assert.Equal("v1", await Http.GetStringAsync(answer));
+        var status = await stack.RunAsync("Status", "--json");
+        using (var json = JsonDocument.Parse(status.StandardOutput))
+        {
+            var watch = json.RootElement.GetProperty("watch").EnumerateArray().Single();
+            Assert.Contains("reload failed", watch.GetProperty("last_reload_result").GetString());
+            Assert.Contains("IOException", watch.GetProperty("last_error").GetString());
+            Assert.True(watch.GetProperty("watching").GetBoolean());
+        }
+
+        WriteAnswer(app, "v3"); // the next edit is built and served: watching went on
+        await WaitForAnswerAsync(answer, "v3", stack);
+    }
+
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
     private static readonly TimeSpan LoadWarmUp = TimeSpan.FromSeconds(0.3);
 

@@ -11,10 +11,11 @@ namespace Orchestration.Config;
 internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string configPath, ConfigLoadOptions options)
 {
     private static readonly string[] RootKeys =
-        ["api_base_url", "nginx", "servers", "websocket", "websocket_routes", "health", "restart", "stop_timeout", "local_dir"];
+        ["api_base_url", "nginx", "servers", "websocket", "websocket_routes", "health", "restart", "logs", "stop_timeout", "local_dir"];
     private static readonly string[] NginxKeys = ["port", "listen", "worker_processes", "worker_connections", "binary"];
     private static readonly string[] WebSocketKeys = ["routing_strategy", "query_param_name"];
     private static readonly string[] HealthKeys = ["attempts", "interval", "timeout"];
+    private static readonly string[] LogKeys = ["max_size_mb", "max_files"];
     private static readonly string[] RestartKeys = ["min_uptime", "max_restarts", "backoff", "max_backoff"];
 
     private readonly string _baseDirectory = Path.GetDirectoryName(configPath)!;
@@ -37,6 +38,7 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
             WebSocket = ReadWebSocket(root.Section("websocket", "write websocket: followed by indented 'routing_strategy: path'.")),
             WebSocketRoutes = ReadRoutes(root.Section("websocket_routes", "write websocket_routes: followed by indented 'module: server' lines.")),
             Health = ReadHealth(root.Section("health", "write health: followed by indented 'attempts: 30' lines.")),
+            Logs = ReadLogs(root.Section("logs", "write logs: followed by indented 'max_size_mb: 10' lines.")),
             Restart = ReadRestart(root.Section("restart", "write restart: followed by indented 'max_restarts: 10' lines.")),
             StopTimeout = PositiveSeconds(root, "stop_timeout") ?? 3.0,
         };
@@ -166,6 +168,24 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
             Attempts = Ranged(health, "attempts", 1, 100_000, "use a number of at least 1 (default 30).") ?? defaults.Attempts,
             IntervalSeconds = PositiveSeconds(health, "interval") ?? defaults.IntervalSeconds,
             TimeoutSeconds = PositiveSeconds(health, "timeout") ?? defaults.TimeoutSeconds,
+        };
+    }
+
+    private LogSettings ReadLogs(YamlSection? logs)
+    {
+        if (logs is null) return new LogSettings();
+        logs.RejectUnknownKeys(LogKeys);
+        var defaults = new LogSettings();
+        var size = logs.Number("max_size_mb", "use a size in megabytes greater than 0, e.g. 10 or 0.5.", "a size in megabytes");
+        if (size is not null && (size <= 0 || size > 1_000_000))
+        {
+            diagnostics.Error(logs.Child("max_size_mb"), $"{size} is not a size in megabytes greater than 0.", "use a size in megabytes greater than 0, e.g. 10 or 0.5.");
+            size = null;
+        }
+        return new LogSettings
+        {
+            MaxSizeMb = size ?? defaults.MaxSizeMb,
+            MaxFiles = Ranged(logs, "max_files", 1, 1000, "use a number of rotated files to keep, at least 1 (default 5).") ?? defaults.MaxFiles,
         };
     }
 

@@ -31,6 +31,9 @@ public sealed record DeploymentConfig
 
     public HealthSettings Health { get; init; } = new();
 
+    /// <summary>Size-based rotation of every log the tool writes (<c>logs:</c>).</summary>
+    public LogSettings Logs { get; init; } = new();
+
     /// <summary>What the supervisor does when a process crashes (<c>restart:</c>).</summary>
     public RestartPolicy Restart { get; init; } = new();
 
@@ -130,6 +133,19 @@ public sealed record HealthSettings
     public int Attempts { get; init; } = 30;
     public double IntervalSeconds { get; init; } = 0.5;
     public double TimeoutSeconds { get; init; } = 2.0;
+}
+
+/// <summary>
+/// Every log under <c>local_dir/logs</c> (each process's, the unified one, nginx's access and error
+/// logs) is rotated when it passes <see cref="MaxSizeMb"/>: <c>x.log</c> becomes <c>x.log.1</c>, older
+/// ones shift up, and only <see cref="MaxFiles"/> rotated files are kept.
+/// </summary>
+public sealed record LogSettings
+{
+    public double MaxSizeMb { get; init; } = 10;
+    public int MaxFiles { get; init; } = 5;
+
+    public long MaxSizeBytes => (long)(MaxSizeMb * 1024 * 1024);
 }
 
 /// <summary>

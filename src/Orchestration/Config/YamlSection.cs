@@ -84,14 +84,17 @@ internal sealed class YamlSection
     }
 
     /// <summary>A non-negative number of seconds such as <c>0.5</c> or <c>2</c>.</summary>
-    public double? Seconds(string key, string fix)
+    public double? Seconds(string key, string fix) => Number(key, fix, "a number of seconds");
+
+    /// <summary>A decimal number; <paramref name="what"/> names it in the error ("a size in megabytes").</summary>
+    public double? Number(string key, string fix, string what)
     {
         var text = String(key, fix);
         if (text is null) return null;
         if (double.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             && double.IsFinite(value))
             return value;
-        Diagnostics.Error(Child(key), $"'{text}' is not a number of seconds.", fix);
+        Diagnostics.Error(Child(key), $"'{text}' is not {what}.", fix);
         return null;
     }
 

@@ -46,6 +46,7 @@ public static class PlanBuilder
             Dotnet = dotnet,
             Health = config.Health,
             Restart = config.Restart,
+            Logs = config.Logs,
             ApiBaseUrl = config.ApiBaseUrl,
             Watch = WatchPlans(config),
         };

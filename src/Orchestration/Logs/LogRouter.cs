@@ -8,21 +8,24 @@ namespace Orchestration.Logs;
 /// <summary>
 /// Every line a child prints goes whole to <c>logs/&lt;name&gt;.log</c> and, prefixed with the name
 /// padded to 20, to <c>logs/backend-unified.log</c>. One writer per deployment (the supervisor),
-/// so lines from different processes never interleave mid-line.
+/// so lines from different processes never interleave mid-line. Each file is rotated when it
+/// passes the configured size (<see cref="LogRotation"/>).
 /// </summary>
 public sealed class LogRouter : IDisposable
 {
     public const string SupervisorName = "supervisor";
     private readonly LocalPaths _paths;
+    private readonly LogSettings _settings;
     private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(100);
     private readonly Dictionary<string, FileStream> _files = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Timer _flusher;
     private bool _dirty;
 
-    public LogRouter(LocalPaths paths)
+    public LogRouter(LocalPaths paths, LogSettings? settings = null)
     {
         _paths = paths;
+        _settings = settings ?? new LogSettings();
         PrivateDirectory.Create(paths.Logs);
         // Lines are buffered and flushed every 100 ms: a busy backend logs every request, and two
         // writes per line cost the supervisor most of a core under load.
@@ -99,7 +102,16 @@ public sealed class LogRouter : IDisposable
             stream.Seek(0, SeekOrigin.End);
             _files[path] = stream;
         }
-        stream.Write(Encoding.UTF8.GetBytes(line + "\n"));
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        if (stream.Position > 0 && stream.Position + bytes.Length > _settings.MaxSizeBytes)
+        {
+            stream.Dispose();
+            LogRotation.Shift(path, _settings.MaxFiles);
+            _files.Remove(path);
+            Append(path, line);
+            return;
+        }
+        stream.Write(bytes);
         _dirty = true;
     }
 

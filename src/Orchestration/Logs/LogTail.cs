@@ -23,30 +23,70 @@ public sealed class LogTail(string path, Action<string> output, string? processF
         foreach (var line in LogFiles.LastLines(path, lines * (processFilter is null ? 1 : 20)).Where(Accepts).TakeLast(lines))
             output(line);
         if (!follow) return;
-        long position = File.Exists(path) ? new FileInfo(path).Length : 0;
+        // The open handle follows the file it was opened on, also once it has been renamed by a
+        // rotation: it is read to its end before the tail moves on to the new file at the path.
+        FileStream? stream = null;
         var partial = string.Empty;
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            try
+            if (File.Exists(path))
             {
-                await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+                stream = Open();
+                stream.Seek(0, SeekOrigin.End);
             }
-            catch (OperationCanceledException)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                return;
+                try
+                {
+                    await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                if (stream is null)
+                {
+                    if (!File.Exists(path)) continue;
+                    stream = Open();
+                }
+                if (stream.Length < stream.Position) { stream.Position = 0; partial = string.Empty; } // truncated (LogsClean)
+                partial = await ReadOnAsync(stream, partial, cancellationToken).ConfigureAwait(false);
+                if (Rotated(stream))
+                {
+                    partial = await ReadOnAsync(stream, partial, cancellationToken).ConfigureAwait(false); // its last lines
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                    stream = File.Exists(path) ? Open() : null;
+                    if (stream is not null) partial = await ReadOnAsync(stream, partial, cancellationToken).ConfigureAwait(false);
+                }
             }
-            if (!File.Exists(path)) continue;
-            var length = new FileInfo(path).Length;
-            if (length < position) { position = 0; partial = string.Empty; } // truncated
-            if (length == position) continue;
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            stream.Seek(position, SeekOrigin.Begin);
-            using var reader = new StreamReader(stream);
-            var text = partial + await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            position = stream.Position;
-            var parts = text.Split('\n');
-            partial = parts[^1];
-            foreach (var line in parts[..^1].Where(Accepts)) output(line);
         }
+        finally
+        {
+            if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private FileStream Open() => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>
+    /// The path now names another file than the one open: a rotation renamed ours away. The path's file
+    /// being shorter than what was read of ours (or missing) tells, as a new file starts empty.
+    /// </summary>
+    private bool Rotated(FileStream stream)
+    {
+        if (!File.Exists(path)) return stream.Position > 0;
+        var atPath = new FileInfo(path).Length;
+        return atPath < stream.Position && stream.Length >= stream.Position;
+    }
+
+    private async Task<string> ReadOnAsync(FileStream stream, string partial, CancellationToken cancellationToken)
+    {
+        if (stream.Length == stream.Position) return partial;
+        var buffer = new byte[stream.Length - stream.Position];
+        var read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var text = partial + System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+        var parts = text.Split('\n');
+        foreach (var line in parts[..^1].Where(Accepts)) output(line);
+        return parts[^1];
     }
 }

@@ -15,6 +15,7 @@ namespace Orchestration.Supervision;
 internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runner)
 {
     private static readonly TimeSpan GatewayDeadline = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RotationCheck = TimeSpan.FromSeconds(1);
     private bool _followingErrorLog;
 
     private SupervisorPlan Plan => context.Plan;
@@ -45,6 +46,42 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
             FollowErrorLog();
         }
         return error;
+    }
+
+    /// <summary>
+    /// nginx writes its own logs, so they are rotated here: renamed when past the size, then nginx
+    /// reopens them (SIGUSR1); lines written between the two land in the renamed file, none is lost.
+    /// </summary>
+    public void RotateLogsWhenFull()
+    {
+        var settings = Plan.Logs;
+        var full = new[] { context.Paths.NginxAccessLog, context.Paths.NginxErrorLog }
+            .Where(path => File.Exists(path) && new FileInfo(path).Length > settings.MaxSizeBytes).ToList();
+        if (full.Count == 0) return;
+        foreach (var path in full) LogRotation.Shift(path, settings.MaxFiles);
+        ReopenLogs();
+    }
+
+    private async Task RotateLoopAsync()
+    {
+        using var timer = new PeriodicTimer(RotationCheck);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(context.Stopped).ConfigureAwait(false))
+            {
+                try
+                {
+                    RotateLogsWhenFull();
+                }
+                catch (IOException ex)
+                {
+                    context.Logs.Event($"Rotating nginx's logs failed: {ex.Message}", "WARN");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Graceful reload: the caller has already proved the new config with nginx -t.</summary>
@@ -92,5 +129,6 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
         _followingErrorLog = true;
         var tail = new LogTail(context.Paths.NginxErrorLog, line => context.Logs.WriteUnified("nginx", line));
         _ = tail.RunAsync(0, follow: true, context.Stopped);
+        _ = RotateLoopAsync();
     }
 }

@@ -22,7 +22,7 @@ public static class SupervisorHost
         }
         var plan = SupervisorPlan.Load(planPath);
         var paths = new LocalPaths(plan.LocalDir);
-        using var logs = new LogRouter(paths);
+        using var logs = new LogRouter(paths, plan.Logs);
         using var supervisor = new Supervisor(plan, logs);
         var stopTimeout = TimeSpan.FromSeconds(plan.StopTimeoutSeconds);
         using var server = new ControlServer(supervisor, logs, paths.ControlSocket, stopTimeout);

@@ -29,6 +29,9 @@ public sealed record SupervisorPlan
     /// <summary>Health checks of a replacement during a reload.</summary>
     public HealthSettings Health { get; init; } = new();
 
+    /// <summary>When and how the logs the supervisor writes (and nginx's) are rotated.</summary>
+    public LogSettings Logs { get; init; } = new();
+
     /// <summary>Crash restarts: backoff, its reset after a stable run, and when to give up.</summary>
     public RestartPolicy Restart { get; init; } = new();
 

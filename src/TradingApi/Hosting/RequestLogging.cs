@@ -3,8 +3,10 @@ using System.Diagnostics;
 namespace TradingApi.Hosting;
 
 /// <summary>
-/// One INFO line per request under category <c>TradingApi.Http</c>:
-/// <c>GET /api/v1/core/health 200 0.4 ms</c> (ERROR when the handler throws or answers 5xx).
+/// One line per request under category <c>TradingApi.Http</c>:
+/// <c>GET /api/v1/core/health 200 0.4 ms</c>: at DEBUG (the gateway's access log already has every
+/// request, and relaying each one through the supervisor wrote it three times), ERROR when the
+/// handler throws or answers 5xx. <c>LOG_LEVEL=debug</c> shows them all.
 /// </summary>
 public static class RequestLogging
 {
@@ -31,7 +33,7 @@ public static class RequestLogging
     {
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var status = exception is null ? context.Response.StatusCode : StatusCodes.Status500InternalServerError;
-        var level = status >= 500 ? LogLevel.Error : LogLevel.Information;
+        var level = status >= 500 ? LogLevel.Error : LogLevel.Debug;
         log.Log(level, exception, "{Method} {Path} {StatusCode} {Elapsed:0.0} ms",
             context.Request.Method, context.Request.Path.Value, status, elapsed);
         return false;

@@ -24,6 +24,26 @@ public sealed class LogRouterTests : IDisposable
     }
 
     [Fact]
+    public void A_log_past_its_size_is_rotated_keeping_max_files_and_no_line_is_split_or_lost()
+    {
+        var settings = new LogSettings { MaxSizeMb = 1.0 / 1024, MaxFiles = 2 }; // 1 KiB
+        var lines = Enumerable.Range(0, 100).Select(i => $"line {i:000} " + new string('x', 40)).ToList();
+        using (var router = new LogRouter(Paths, settings))
+        {
+            foreach (var line in lines) router.Write("broker-0", line);
+        }
+
+        var log = Paths.LogFor("broker-0");
+        var generations = LogRotation.Generations(log, settings.MaxFiles);
+        Assert.Equal([log + ".2", log + ".1", log], generations);
+        Assert.False(File.Exists(log + ".3"));
+        Assert.All(generations, f => Assert.InRange(new FileInfo(f).Length, 1, 1024));
+        var kept = generations.SelectMany(File.ReadAllLines).ToList();
+        Assert.Equal(lines.TakeLast(kept.Count), kept); // the newest lines, whole and in order
+        Assert.True(File.Exists(Paths.UnifiedLog + ".1"), "the unified log rotates too");
+    }
+
+    [Fact]
     public void Truncating_keeps_the_files_and_later_lines_start_at_the_top_without_a_hole()
     {
         using var router = new LogRouter(Paths);

@@ -36,11 +36,34 @@ public sealed class LogTailTests : IDisposable
         Assert.Equal(["two", "three", "four", "five"], seen);
     }
 
+    [Fact]
+    public async Task It_follows_across_a_rotation_without_losing_the_last_lines_of_the_old_file()
+    {
+        File.WriteAllLines(_file, ["one"]);
+        var seen = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var running = new LogTail(_file, l => { lock (seen) seen.Add(l); }).RunAsync(0, follow: true, cts.Token);
+        await Task.Delay(300); // the tail has opened the file
+
+        File.AppendAllText(_file, "two\n");
+        LogRotation.Shift(_file, 3); // renamed away right after the write, before the tail read it
+        File.AppendAllText(_file, "three\n");
+        await WaitAsync(() => { lock (seen) return seen.Contains("three"); });
+        await cts.CancelAsync();
+        await running;
+
+        Assert.Equal(["two", "three"], seen);
+        Assert.True(File.Exists(_file + ".1"));
+    }
+
     private static async Task WaitAsync(Func<bool> condition)
     {
         for (var i = 0; i < 100 && !condition(); i++) await Task.Delay(50);
         Assert.True(condition());
     }
 
-    public void Dispose() => File.Delete(_file);
+    public void Dispose()
+    {
+        foreach (var f in new[] { _file, _file + ".1", _file + ".2", _file + ".3" }) File.Delete(f);
+    }
 }

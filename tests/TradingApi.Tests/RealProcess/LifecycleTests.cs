@@ -27,13 +27,14 @@ public sealed class LifecycleTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public async Task Stdout_has_one_line_per_event_in_the_guide_format_with_a_startup_and_request_lines()
+    public async Task Stdout_has_one_line_per_event_in_the_guide_format_with_a_startup_and_at_debug_request_lines()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
         {
             ["ENABLED_MODULES"] = "core,broker",
             ["INSTANCE_NAME"] = "broker-7",
+            ["LOG_LEVEL"] = "debug",
         }, log, timeout.Token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -45,7 +46,7 @@ public sealed class LifecycleTests(ITestOutputHelper log)
         var lines = api.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
         Assert.All(lines, line => Assert.Matches(LogLine, line));
         Assert.Contains(lines, l => l.Contains($"[INFO] TradingApi: Server started on port {api.Port} (instance broker-7, modules core,broker"));
-        Assert.Contains(lines, l => Regex.IsMatch(l, @"\[INFO\] TradingApi\.Http: GET /api/v1/broker/health 200 \d+\.\d ms$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"\[DEBUG\] TradingApi\.Http: GET /api/v1/broker/health 200 \d+\.\d ms$"));
         Assert.Equal(0, api.ExitCode);
     }
 
