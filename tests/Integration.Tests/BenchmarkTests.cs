@@ -60,7 +60,9 @@ public sealed class BenchmarkTests
             var availability = Rows(json, "availability");
             var restart = availability.Single(r => Name(r).Contains("Restart"));
             Assert.True(Number(restart, "requests") > 0 && Number(restart, "action_s") > 0, $"{restart}");
-            Assert.True(Number(restart, "failed") >= 0);
+            // Every failed request is counted and said what it was (an all-at-once Restart drops some).
+            Assert.True(Number(restart, "failed") <= Number(restart, "requests"), $"{restart}");
+            Assert.True(Number(restart, "failed") == 0 || restart["note"]?.GetValue<string>().Contains("failures:") == true, $"{restart}");
             var watch = availability.Single(r => Name(r).Contains("watch"));
             Assert.True(Number(watch, "requests") > 0 && Number(watch, "failed") == 0, $"{watch}");
 

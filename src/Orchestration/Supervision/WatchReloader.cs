@@ -84,6 +84,7 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
             if (state.Running) { state.Pending = true; return; }
             state.Running = true;
         }
+        var finished = false;
         try
         {
             var burst = changes;
@@ -101,7 +102,9 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
                 }
                 lock (context.StateGate)
                 {
-                    if (!state.Pending || context.Stopping) return;
+                    // Running ends under the same lock that saw no pending change: a burst arriving
+                    // in between would otherwise be marked pending and never built.
+                    if (!state.Pending || context.Stopping) { state.Running = false; finished = true; return; }
                     state.Pending = false;
                 }
                 burst = ["(more changes during the last reload)"];
@@ -112,7 +115,7 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
         }
         finally
         {
-            lock (context.StateGate) state.Running = false;
+            if (!finished) lock (context.StateGate) state.Running = false;
         }
     }
 

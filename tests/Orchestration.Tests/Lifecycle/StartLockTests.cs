@@ -25,7 +25,11 @@ public sealed class StartLockTests
     public void Two_deployments_never_share_a_lock()
     {
         using var dir = new TempDir();
-        using var dev = StartLock.Acquire(new LocalPaths(Path.Combine(dir.Path, "dev")));
-        using var prod = StartLock.Acquire(new LocalPaths(Path.Combine(dir.Path, "prod")));
+        var devPaths = new LocalPaths(Path.Combine(dir.Path, "dev"));
+        using var dev = StartLock.Acquire(devPaths);
+
+        using var prod = StartLock.Acquire(new LocalPaths(Path.Combine(dir.Path, "prod"))); // not refused by dev's
+
+        Assert.Throws<RefusedException>(() => StartLock.Acquire(devPaths)); // while dev's own is still held
     }
 }
