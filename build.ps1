@@ -23,23 +23,28 @@ if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
     exit 1
 }
 
-# Inputs of the build program: sources and project files of build/, src/BuildGraph and src/Orchestration
+# Inputs of the build program: sources and project files of build/, src/BuildGraph, src/Orchestration and src/Orchestration.Benchmarks
 # (bin/ and obj/ excluded), plus the repository-wide props and global.json.
 function Get-Inputs {
     $patterns = '\.(cs|csproj|props|targets|sbn|json)$'
-    $folders = "build", "src/BuildGraph", "src/Orchestration" | ForEach-Object { Join-Path $RootDir $_ } | Where-Object { Test-Path $_ }
+    $folders = "build", "src/BuildGraph", "src/Orchestration", "src/Orchestration.Benchmarks" | ForEach-Object { Join-Path $RootDir $_ } | Where-Object { Test-Path $_ }
     $files = Get-ChildItem -Path $folders -Recurse -File |
         Where-Object { $_.Name -match $patterns -and $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }
     $rootFiles = "Directory.Build.props", "Directory.Packages.props", "Directory.Build.targets", "global.json" |
         ForEach-Object { Join-Path $RootDir $_ } | Where-Object { Test-Path $_ } | ForEach-Object { Get-Item $_ }
-    @($files) + @($rootFiles) | Sort-Object FullName
+    # Ordinal order, as build.sh's `LC_ALL=C sort`: both scripts write the same stamp, so neither
+    # recompiles after the other.
+    $all = @($files) + @($rootFiles)
+    $names = [string[]]@($all | ForEach-Object { $_.FullName })
+    [Array]::Sort($names, [StringComparer]::Ordinal)
+    $names | ForEach-Object { $name = $_; $all | Where-Object { $_.FullName -eq $name } | Select-Object -First 1 }
 }
 
 function Test-NeedsBuild($inputs) {
     if (-not (Test-Path (Join-Path $BinDir "_build.dll")) -or -not (Test-Path $Stamp)) { return $true }
     $listed = ($inputs | ForEach-Object { $_.FullName }) -join "`n"
     if ($listed -ne ((Get-Content $Stamp -Raw).TrimEnd())) { return $true }
-    $built = (Get-Item $Stamp).LastWriteTimeUtc
+    $built = (Get-Item -Force $Stamp).LastWriteTimeUtc
     return [bool]($inputs | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)
 }
 
@@ -56,7 +61,7 @@ if (Test-NeedsBuild $inputs) {
         exit 1
     }
     Set-Content -Path $Stamp -Value $listed -NoNewline
-    (Get-Item $Stamp).LastWriteTimeUtc = $startedAt
+    (Get-Item -Force $Stamp).LastWriteTimeUtc = $startedAt
 }
 
 & dotnet (Join-Path $BinDir "_build.dll") @BuildArguments

@@ -19,13 +19,13 @@ if ! command -v dotnet >/dev/null 2>&1; then
     exit 1
 fi
 
-# Inputs of the build program: sources and project files of build/, src/BuildGraph and src/Orchestration
+# Inputs of the build program: sources and project files of build/, src/BuildGraph, src/Orchestration and src/Orchestration.Benchmarks
 # (bin/ and obj/ excluded), plus the repository-wide props and global.json.
 ROOT_INPUTS=(Directory.Build.props Directory.Packages.props Directory.Build.targets global.json)
 
 # Finds the input files under the folders; the arguments are the action ("-print", "-newer F -print -quit").
 find_inputs() {
-    find "$ROOT_DIR/build" "$ROOT_DIR/src/BuildGraph" "$ROOT_DIR/src/Orchestration" \
+    find "$ROOT_DIR/build" "$ROOT_DIR/src/BuildGraph" "$ROOT_DIR/src/Orchestration" "$ROOT_DIR/src/Orchestration.Benchmarks" \
         \( -name bin -o -name obj \) -prune -o -type f \
         \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.sbn' -o -name '*.json' \) \
         "$@" 2>/dev/null

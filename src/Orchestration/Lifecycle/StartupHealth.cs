@@ -1,5 +1,6 @@
 using Orchestration.Config;
 using Orchestration.Health;
+using Orchestration.IO;
 using Orchestration.Logs;
 using Orchestration.Processes;
 using Orchestration.State;
@@ -46,13 +47,11 @@ public sealed class StartupHealth(DeploymentConfig config, ControlClient supervi
         if (failures.Count > 0) throw new RefusedException("The gateway does not route every module: " + failures[0].Reason);
     }
 
-    private async Task WaitExitRecordedAsync(string name, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < 50; i++)
+    /// <summary>Gives the supervisor up to a second to record a crashed instance's exit, so the report shows it.</summary>
+    private Task<bool> WaitExitRecordedAsync(string name, CancellationToken cancellationToken) =>
+        Poll.UntilAsync(async () =>
         {
             var state = await supervisor.StatusAsync(cancellationToken).ConfigureAwait(false);
-            if (state?.Processes.FirstOrDefault(p => p.Name == name) is not { Status: ProcessStatus.Starting or ProcessStatus.Running }) return;
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-        }
-    }
+            return state?.Processes.FirstOrDefault(p => p.Name == name) is not { Status: ProcessStatus.Starting or ProcessStatus.Running };
+        }, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20), cancellationToken);
 }

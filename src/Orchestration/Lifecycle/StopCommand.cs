@@ -1,5 +1,6 @@
 using Orchestration.Builds;
 using Orchestration.Config;
+using Orchestration.IO;
 using Orchestration.Processes;
 using Orchestration.State;
 using Orchestration.Supervision;
@@ -29,7 +30,12 @@ public sealed class StopCommand(LocalPaths paths)
 
         if (state.Supervisor.Identity.FindAlive() is not null && await client.StopAsync(timeout, cancellationToken).ConfigureAwait(false) is { } report)
         {
-            await WaitExitAsync(state.Supervisor, cancellationToken).ConfigureAwait(false);
+            // It exits as soon as its answer is written; one that does not within 3 s is ended like any process of ours.
+            if (!await Poll.UntilAsync(() => state.Supervisor.Identity.FindAlive() is null, TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false))
+            {
+                var outcome = await ProcessTerminator.StopOneAsync(state.Supervisor.ToStopRequest(), timeout, cancellationToken).ConfigureAwait(false);
+                report = report with { Outcomes = [.. report.Outcomes, outcome] };
+            }
             return new Result(true, report, true);
         }
         return new Result(true, await StopFromStateAsync(state, store, timeout, cancellationToken).ConfigureAwait(false), false);
@@ -52,9 +58,4 @@ public sealed class StopCommand(LocalPaths paths)
         return report;
     }
 
-    private static async Task WaitExitAsync(ProcessRecord supervisor, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < 150 && supervisor.Identity.FindAlive() is not null; i++)
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-    }
 }

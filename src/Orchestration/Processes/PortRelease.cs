@@ -1,3 +1,4 @@
+using Orchestration.IO;
 namespace Orchestration.Processes;
 
 /// <summary>After a stop: every port of the deployment must be free again (nothing of ours still holds one).</summary>
@@ -14,15 +15,9 @@ public static class PortRelease
     public static async Task<IReadOnlyList<BusyPort>> WaitFreeAsync(IEnumerable<(int Port, string Address)> ports, CancellationToken cancellationToken, TimeSpan? limit = null)
     {
         var pending = ports.Where(p => p.Port > 0).Distinct().ToList();
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(1));
-        while (true)
-        {
-            pending = pending.Where(p => !PortProbe.IsFree(p.Port, BindAddress(p.Address))).ToList();
-            if (pending.Count == 0) return [];
-            if (DateTime.UtcNow >= deadline)
-                return pending.Select(p => new BusyPort(p.Port, PortOwners.Find(p.Port))).ToList();
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-        }
+        await Poll.UntilAsync(() => (pending = pending.Where(p => !PortProbe.IsFree(p.Port, BindAddress(p.Address))).ToList()).Count == 0,
+            limit ?? TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+        return pending.Select(p => new BusyPort(p.Port, PortOwners.Find(p.Port))).ToList();
     }
 
     public static string BindAddress(string address) => address is "*" or "" ? "0.0.0.0" : address;
