@@ -15,6 +15,9 @@ partial class Build
     [Parameter("GenerateNginx: check the written config with the real nginx -t")]
     readonly bool Validate;
 
+    [Parameter("DevCert: folder for the certificate and its key (default certs/ next to the config)")]
+    readonly string? CertDir;
+
     string? NginxBinary;
     IReadOnlyDictionary<string, int>? Spares;
 
@@ -37,16 +40,45 @@ partial class Build
             var output = Output is null ? Deployment.Paths.NginxConf : Path.GetFullPath(Output, Environment.CurrentDirectory);
             // Watch mode's spare ports go in as backup servers, so a reload never needs nginx reloaded.
             Spares = Deployment.Servers.Any(s => s.Reload) ? SparePorts.Reserve(Deployment) : null;
-            var text = NginxConfigRenderer.Render(Deployment, new NginxRenderOptions { User = Posix.IsRoot ? "root" : null, SparePorts = Spares });
+            var workers = NginxWorkersOrFail();
+            var binary = NginxBinary ?? NginxLocator.Find(Deployment.Nginx.Binary);
+            var http2 = binary is null ? Http2Syntax.None : NginxVersion.Http2(await NginxVersion.ProbeBuildAsync(binary, ct));
+            var text = NginxConfigRenderer.Render(Deployment, new NginxRenderOptions { Workers = workers, Http2 = http2, SparePorts = Spares });
             AtomicFile.WriteAllText(output, text);
-            Log.Information("Wrote {Output}", Path.GetRelativePath(Environment.CurrentDirectory, output));
+            Log.Information("Wrote {Output} (workers run as {User})", Path.GetRelativePath(Environment.CurrentDirectory, output), workers.User ?? Environment.UserName);
             if (!Validate && NginxBinary is null) return;
-            var binary = NginxBinary ?? NginxLocator.Find(Deployment.Nginx.Binary)
-                ?? throw new TargetFailedException("--validate needs nginx, which was not found; run ./build.sh EnsureNginx");
-            var check = await NginxValidator.ValidateAsync(binary, output, Deployment.Paths, ct);
+            if (binary is null) throw new TargetFailedException("--validate needs nginx, which was not found; run ./build.sh EnsureNginx");
+            var check = await NginxValidator.ValidateAsync(binary, output, Deployment.Paths, workers, ct);
             if (!check.Success) throw new TargetFailedException($"{output} is not a valid nginx config:\n{check.Message}");
             Log.Information("nginx -t: {Output} is valid", Path.GetRelativePath(Environment.CurrentDirectory, output));
         });
+
+    Target DevCert => _ => _
+        .Description("Make a self-signed certificate for a local HTTPS gateway (certs/dev-cert.pem and dev-key.pem next to the config)")
+        .Executes(() =>
+        {
+            var configFolder = Path.GetDirectoryName(ConfigPath)!;
+            var folder = CertDir is null ? Path.Combine(configFolder, "certs") : Path.GetFullPath(CertDir, Environment.CurrentDirectory);
+            var files = DevCertificate.Create(Path.Combine(folder, "dev-cert.pem"), Path.Combine(folder, "dev-key.pem"), [Environment.MachineName], TimeSpan.FromDays(365));
+            Log.Information("Wrote {Cert} and {Key} (owner-only), valid until {Until:yyyy-MM-dd}, SHA-1 {Thumbprint}",
+                files.Certificate, files.Key, files.NotAfter, files.Thumbprint);
+            Log.Information("Serve the gateway over HTTPS with, in {Config}:\n  nginx:\n    tls:\n      cert: {CertRel}\n      key: {KeyRel}",
+                Path.GetFileName(ConfigPath), Path.GetRelativePath(configFolder, files.Certificate), Path.GetRelativePath(configFolder, files.Key));
+            Log.Information("Clients must trust it explicitly (curl --cacert {Cert}); it is for this machine only.", files.Certificate);
+        });
+
+    /// <summary>As root, workers run as nginx.user (an unprivileged account); a missing account is the config's error.</summary>
+    NginxWorkers NginxWorkersOrFail()
+    {
+        try
+        {
+            return NginxWorkers.For(Deployment, Posix.IsRoot);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new TargetFailedException(ex.Message);
+        }
+    }
 
     Target ReloadNginx => _ => _
         .Description("Regenerate the gateway config, prove it with nginx -t and reload the running nginx gracefully (SIGHUP)")

@@ -12,7 +12,8 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
 {
     private static readonly string[] RootKeys =
         ["api_base_url", "nginx", "servers", "websocket", "websocket_routes", "health", "restart", "logs", "stop_timeout", "local_dir"];
-    private static readonly string[] NginxKeys = ["port", "listen", "worker_processes", "worker_connections", "binary"];
+    private static readonly string[] NginxKeys =
+        ["port", "listen", "worker_processes", "worker_connections", "binary", "user", "tls", "timeouts", "limits", "max_body_mb", "trusted_proxies"];
     private static readonly string[] WebSocketKeys = ["routing_strategy", "query_param_name"];
     private static readonly string[] HealthKeys = ["attempts", "interval", "timeout"];
     private static readonly string[] LogKeys = ["max_size_mb", "max_files"];
@@ -84,6 +85,12 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
             WorkerProcesses = ReadWorkerProcesses(nginx) ?? defaults.WorkerProcesses,
             WorkerConnections = Ranged(nginx, "worker_connections", 1, 65535, "use a number from 1 to 65535 (1024 is usual).") ?? defaults.WorkerConnections,
             Binary = ReadBinary(nginx),
+            User = ReadUser(nginx),
+            Tls = ReadTls(nginx.Section("tls", "write tls: followed by indented cert: and key: lines.")),
+            Timeouts = ReadTimeouts(nginx.Section("timeouts", "write timeouts: followed by indented 'client_header: 10' lines.")),
+            Limits = ReadLimits(nginx.Section("limits", "write limits: followed by indented 'requests_per_second: 20' lines.")),
+            MaxBodyMb = ReadMaxBody(nginx) ?? defaults.MaxBodyMb,
+            TrustedProxies = ReadTrustedProxies(nginx),
         };
     }
 

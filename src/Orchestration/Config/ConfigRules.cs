@@ -22,6 +22,10 @@ internal static partial class ConfigRules
     public static partial Regex ApiBaseUrl();
 
     /// <summary>Placeholders in a command: {port} {name} {instance} {modules}, or a misspelt one.</summary>
+    /// <summary>A POSIX account name (nginx.user).</summary>
+    [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
+    public static partial Regex UserName();
+
     [GeneratedRegex(@"\{([A-Za-z_]+)\}")]
     public static partial Regex Placeholder();
 

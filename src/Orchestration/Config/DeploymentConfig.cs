@@ -70,8 +70,37 @@ public sealed record NginxSettings
     /// <summary>Explicit nginx binary from the config (<c>nginx.binary</c>), or null to search.</summary>
     public string? Binary { get; init; }
 
-    /// <summary>Where a client on this machine reaches the gateway: http://&lt;listen or loopback&gt;:&lt;port&gt;.</summary>
-    public string Url => $"http://{ClientAddress(Listen)}:{Port}";
+    /// <summary>
+    /// The user nginx's workers run as when the master runs as root (<c>nginx.user</c>); null picks
+    /// www-data, or nobody where there is no www-data. Ignored when not root.
+    /// </summary>
+    public string? User { get; init; }
+
+    /// <summary>HTTPS for the gateway (<c>nginx.tls</c>); null serves plain HTTP.</summary>
+    public TlsSettings? Tls { get; init; }
+
+    /// <summary>How long nginx waits on a slow client (<c>nginx.timeouts</c>).</summary>
+    public GatewayTimeouts Timeouts { get; init; } = new();
+
+    /// <summary>Per-client limits (<c>nginx.limits</c>); null for none.</summary>
+    public GatewayLimits? Limits { get; init; }
+
+    /// <summary>The largest request body the gateway accepts, in megabytes (<c>nginx.max_body_mb</c>).</summary>
+    public double MaxBodyMb { get; init; } = 10;
+
+    /// <summary>
+    /// Addresses or CIDR ranges of proxies in front of the gateway whose X-Forwarded-For is believed
+    /// (<c>nginx.trusted_proxies</c>, nginx's real-IP module).
+    /// </summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
+    /// <summary>True when the gateway listens beyond this machine (not a loopback address).</summary>
+    public bool IsPublic => !(Listen is "localhost" || (System.Net.IPAddress.TryParse(Listen, out var ip) && System.Net.IPAddress.IsLoopback(ip)));
+
+    /// <summary>Where a client on this machine reaches the gateway: http(s)://&lt;listen or loopback&gt;:&lt;port&gt;.</summary>
+    public string Url => $"{(Tls is null ? "http" : "https")}://{UrlHost(ClientAddress(Listen))}:{Port}";
+
+    private static string UrlHost(string address) => address.Contains(':') ? $"[{address}]" : address;
 
     /// <summary>The address to connect to for a listen address: loopback when nginx listens on every address.</summary>
     public static string ClientAddress(string listen) => listen is "0.0.0.0" or "*" or "" ? "127.0.0.1" : listen;
@@ -117,6 +146,33 @@ public enum RoutingStrategy
 {
     Path,
     QueryParam,
+}
+
+/// <summary><c>nginx.tls</c>: the certificate chain and key (PEM, absolute paths) and an optional plain-HTTP port that redirects.</summary>
+public sealed record TlsSettings
+{
+    public required string Certificate { get; init; }
+    public required string Key { get; init; }
+
+    /// <summary>A plain-HTTP listener on this port answering every request with a redirect to HTTPS; null for none.</summary>
+    public int? RedirectPort { get; init; }
+}
+
+/// <summary><c>nginx.timeouts</c>, in seconds: how long a slow or idle client may hold a connection.</summary>
+public sealed record GatewayTimeouts
+{
+    public double ClientHeaderSeconds { get; init; } = 10;
+    public double ClientBodySeconds { get; init; } = 30;
+    public double SendSeconds { get; init; } = 30;
+    public double KeepaliveSeconds { get; init; } = 65;
+}
+
+/// <summary><c>nginx.limits</c>: per client address; a request over them gets 429. WebSocket routes are exempt from the rate.</summary>
+public sealed record GatewayLimits
+{
+    public int? RequestsPerSecond { get; init; }
+    public int Burst { get; init; }
+    public int? ConnectionsPerClient { get; init; }
 }
 
 public sealed record WebSocketSettings

@@ -14,7 +14,11 @@ public sealed class HealthProbe : IDisposable
 {
     private readonly HttpClient _client;
 
-    public HealthProbe()
+    /// <param name="trustedCertificate">
+    /// A PEM certificate to trust besides the system's: the gateway's own (nginx.tls), often
+    /// self-signed for local use. Only that exact certificate is accepted, never any.
+    /// </param>
+    public HealthProbe(string? trustedCertificate = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -22,6 +26,14 @@ public sealed class HealthProbe : IDisposable
             PooledConnectionLifetime = TimeSpan.FromSeconds(30),
             ConnectTimeout = TimeSpan.FromSeconds(2),
         };
+        if (trustedCertificate is not null)
+        {
+            using var trusted = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(trustedCertificate));
+            var thumbprint = trusted.Thumbprint;
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None
+                || (certificate is not null && string.Equals(certificate.GetCertHashString(), thumbprint, StringComparison.OrdinalIgnoreCase));
+        }
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 

@@ -5,7 +5,13 @@ public static class PrivateDirectory
 {
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Creates the folder (and missing parents) owner-only; tightens an existing one.</summary>
+    private const UnixFileMode OthersReadWrite = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
+    /// <summary>
+    /// Creates the folder (and missing parents) owner-only; tightens an existing one so no one else
+    /// may list or write it. A pass-through right (x) given on purpose stays: nginx's unprivileged
+    /// workers pass through local_dir to their temp folders.
+    /// </summary>
     public static void Create(string path)
     {
         if (OperatingSystem.IsWindows())
@@ -13,7 +19,14 @@ public static class PrivateDirectory
             Directory.CreateDirectory(path);
             return;
         }
-        Directory.CreateDirectory(path, OwnerOnly);
-        File.SetUnixFileMode(path, OwnerOnly);
+        if (!Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path, OwnerOnly);
+            File.SetUnixFileMode(path, OwnerOnly);
+            return;
+        }
+        var mode = File.GetUnixFileMode(path);
+        var tightened = (mode & ~OthersReadWrite) | OwnerOnly;
+        if (tightened != mode) File.SetUnixFileMode(path, tightened);
     }
 }

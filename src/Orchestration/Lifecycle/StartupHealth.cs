@@ -40,7 +40,7 @@ public sealed class StartupHealth(DeploymentConfig config, ControlClient supervi
     /// <exception cref="RefusedException">Some module does not answer through the gateway.</exception>
     public async Task CheckGatewayAsync(CancellationToken cancellationToken)
     {
-        using var probe = new HealthProbe();
+        using var probe = new HealthProbe(config.Nginx.Tls?.Certificate);
         var modules = config.Servers.SelectMany(s => s.Modules).Distinct().ToList();
         var target = new HealthTarget("gateway", modules.Select(m => HealthUrls.For(config.Nginx.Url, config.ApiBaseUrl, m)).ToList(), () => null);
         var failures = await new HealthWaiter(probe, config.Health with { Attempts = 10, IntervalSeconds = 0.5 }).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);

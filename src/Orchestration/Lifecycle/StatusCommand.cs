@@ -41,7 +41,7 @@ public sealed class StatusCommand(DeploymentConfig config)
         if (stack.IsEmpty || stack.State is null)
             return new StatusReport(StackHealth.Stopped, gatewayUrl, null, [], []);
 
-        using var probe = new HealthProbe();
+        using var probe = new HealthProbe(config.Nginx.Tls?.Certificate);
         var timeout = TimeSpan.FromSeconds(config.Health.TimeoutSeconds);
         var now = DateTimeOffset.Now;
         var rows = await Task.WhenAll(stack.State.Processes.Select(async p =>

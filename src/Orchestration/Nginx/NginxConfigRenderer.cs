@@ -9,10 +9,13 @@ namespace Orchestration.Nginx;
 public sealed record NginxRenderOptions
 {
     /// <summary>
-    /// Emits <c>user &lt;name&gt;;</c>. Pass "root" when the master runs as root: workers then keep
-    /// access to the owner-only local_dir (nginx's default worker user, nobody, cannot reach it).
+    /// Who the workers run as (<c>user &lt;name&gt;;</c> when set) and where their temp folders are;
+    /// null: the caller, temp folders under local_dir. See <see cref="NginxWorkers.For"/>.
     /// </summary>
-    public string? User { get; init; }
+    public NginxWorkers? Workers { get; init; }
+
+    /// <summary>How this nginx turns HTTP/2 on for a TLS gateway (from <c>nginx -V</c>); None keeps HTTP/1.1.</summary>
+    public Http2Syntax Http2 { get; init; }
 
     /// <summary>
     /// Instance name → a spare port, listed as a <c>backup</c> server of its upstream. Watch mode starts
@@ -50,16 +53,17 @@ public static class NginxConfigRenderer
         var first = config.Servers[0];
         var modules = config.Servers.SelectMany(s => s.Modules).Distinct(StringComparer.Ordinal).ToList();
 
+        var workers = options.Workers ?? NginxWorkers.Caller(paths);
         var model = new ScriptObject
         {
             ["config_file"] = Path.GetFileName(config.ConfigPath),
-            ["user"] = options.User,
+            ["user"] = workers.User,
             ["worker_processes"] = config.Nginx.WorkerProcesses,
             ["worker_connections"] = config.Nginx.WorkerConnections.ToString(CultureInfo.InvariantCulture),
             ["pid"] = Quote(paths.NginxPid),
             ["error_log"] = Quote(paths.NginxErrorLog),
             ["access_log"] = Quote(paths.NginxAccessLog),
-            ["temp_paths"] = NginxDirectories.TempKinds.Select(k => Obj(("directive", k + "_temp_path"), ("path", Quote(Path.Combine(paths.Temp, k))))).ToList(),
+            ["temp_paths"] = NginxDirectories.TempKinds.Select(k => Obj(("directive", k + "_temp_path"), ("path", Quote(Path.Combine(workers.TempRoot, k))))).ToList(),
             ["upstreams"] = config.Servers.Select(s => Obj(
                 ("name", UpstreamName(s.Name)),
                 ("servers", UpstreamServers(s, options)))).ToList(),
@@ -71,6 +75,21 @@ public static class NginxConfigRenderer
                 ? config.WebSocketRoutes.Select(r => Location(r.Route, Server(config, r.Server), $"{config.ApiBaseUrl}/{r.Route}/ws", options)).ToList()
                 : new List<ScriptObject>(),
             ["query"] = config.WebSocket.RoutingStrategy == RoutingStrategy.QueryParam ? QueryModel(config, options) : null,
+            ["tls"] = TlsModel(config.Nginx, options),
+            ["timeouts"] = Obj(
+                ("client_header", Seconds(config.Nginx.Timeouts.ClientHeaderSeconds)),
+                ("client_body", Seconds(config.Nginx.Timeouts.ClientBodySeconds)),
+                ("send", Seconds(config.Nginx.Timeouts.SendSeconds)),
+                ("keepalive", Seconds(config.Nginx.Timeouts.KeepaliveSeconds))),
+            ["max_body"] = $"{Math.Max(1, (long)Math.Ceiling(config.Nginx.MaxBodyMb * 1024)).ToString(CultureInfo.InvariantCulture)}k",
+            ["limits"] = config.Nginx.Limits is { } limits ? Obj(
+                ("rate", limits.RequestsPerSecond?.ToString(CultureInfo.InvariantCulture)),
+                ("burst", limits.Burst.ToString(CultureInfo.InvariantCulture)),
+                ("connections", limits.ConnectionsPerClient?.ToString(CultureInfo.InvariantCulture))) : null,
+            ["trusted_proxies"] = config.Nginx.TrustedProxies.ToList(),
+            // A client's own X-Forwarded-For is believed only on a loopback gateway (development) or
+            // through the real-IP module from a trusted proxy; an exposed gateway sends the address it saw.
+            ["forwarded_for"] = config.Nginx.IsPublic ? "$remote_addr" : "$proxy_add_x_forwarded_for",
         };
         return model;
     }
@@ -120,11 +139,26 @@ public static class NginxConfigRenderer
         config.Servers.FirstOrDefault(s => s.Name == name)
         ?? throw new ArgumentException($"websocket route names unknown server '{name}'; validate the config first.", nameof(config));
 
-    private static string Listen(NginxSettings nginx)
+    private static string Listen(NginxSettings nginx) => Listen(nginx.Listen, nginx.Port);
+
+    private static string Listen(string address, int port)
     {
-        var port = nginx.Port.ToString(CultureInfo.InvariantCulture);
-        return nginx.Listen.Contains(':') ? $"[{nginx.Listen}]:{port}" : $"{nginx.Listen}:{port}";
+        var text = port.ToString(CultureInfo.InvariantCulture);
+        return address.Contains(':') ? $"[{address}]:{text}" : $"{address}:{text}";
     }
+
+    private static ScriptObject? TlsModel(NginxSettings nginx, NginxRenderOptions options) => nginx.Tls is not { } tls ? null : Obj(
+        ("certificate", Quote(tls.Certificate)),
+        ("key", Quote(tls.Key)),
+        ("http2_listen", options.Http2 == Http2Syntax.ListenParameter),
+        ("http2_directive", options.Http2 == Http2Syntax.Directive),
+        ("redirect", tls.RedirectPort is { } port ? Listen(nginx.Listen, port) : null),
+        ("port", nginx.Port.ToString(CultureInfo.InvariantCulture)));
+
+    private static string Seconds(double seconds) =>
+        seconds >= 1 && seconds == Math.Floor(seconds)
+            ? $"{seconds.ToString(CultureInfo.InvariantCulture)}s"
+            : $"{Math.Max(1, (long)Math.Round(seconds * 1000)).ToString(CultureInfo.InvariantCulture)}ms";
 
     /// <summary>A path as an nginx string; the config validator already refused quotes, '$' and '\'.</summary>
     private static string Quote(string path) => $"\"{path}\"";

@@ -22,9 +22,13 @@ public static class NginxValidator
         ValidateAsync(nginxBinary, confPath, new LocalPaths(Path.GetDirectoryName(Path.GetFullPath(confPath))!), cancellationToken);
 
     /// <summary>As above, with the deployment's local dir given explicitly (the conf may live elsewhere, e.g. --output).</summary>
-    public static async Task<NginxValidationResult> ValidateAsync(string nginxBinary, string confPath, LocalPaths paths, CancellationToken cancellationToken)
+    public static Task<NginxValidationResult> ValidateAsync(string nginxBinary, string confPath, LocalPaths paths, CancellationToken cancellationToken) =>
+        ValidateAsync(nginxBinary, confPath, paths, NginxWorkers.Caller(paths), cancellationToken);
+
+    /// <summary>As above, for a config rendered for <paramref name="workers"/> (their temp folders are made first).</summary>
+    public static async Task<NginxValidationResult> ValidateAsync(string nginxBinary, string confPath, LocalPaths paths, NginxWorkers workers, CancellationToken cancellationToken)
     {
-        NginxDirectories.Ensure(paths);
+        NginxDirectories.Ensure(paths, workers);
         BufferedCommandResult result;
         try
         {

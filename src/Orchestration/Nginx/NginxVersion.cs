@@ -36,6 +36,35 @@ public static partial class NginxVersion
         return version;
     }
 
+    /// <summary>Since 1.25.1 HTTP/2 is <c>http2 on;</c>; before, a parameter of <c>listen</c>.</summary>
+    public static readonly Version Http2DirectiveSince = new(1, 25, 1);
+
+    /// <summary>How this binary spells HTTP/2, from <c>nginx -V</c> (its version and whether it has the module).</summary>
+    public static Http2Syntax Http2(string versionOutput)
+    {
+        if (!versionOutput.Contains("--with-http_v2_module", StringComparison.Ordinal)) return Http2Syntax.None;
+        return Parse(versionOutput) is { } v && v >= Http2DirectiveSince ? Http2Syntax.Directive : Http2Syntax.ListenParameter;
+    }
+
+    /// <summary>Runs <c>nginx -V</c> (version and build options) once per binary path.</summary>
+    public static async Task<string> ProbeBuildAsync(string nginxBinary, CancellationToken cancellationToken)
+    {
+        if (BuildCache.TryGetValue(nginxBinary, out var known)) return known;
+        var result = await Cli.Wrap(nginxBinary).WithArguments(["-V"])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
+        return BuildCache[nginxBinary] = result.StandardError + result.StandardOutput;
+    }
+
+    private static readonly ConcurrentDictionary<string, string> BuildCache = new(StringComparer.Ordinal);
+
     [GeneratedRegex(@"version: [A-Za-z.-]+/(\d+\.\d+(?:\.\d+)?)")]
     private static partial Regex VersionPattern();
+}
+
+/// <summary>How a gateway with TLS turns HTTP/2 on, if the nginx build can.</summary>
+public enum Http2Syntax
+{
+    None,
+    ListenParameter,
+    Directive,
 }

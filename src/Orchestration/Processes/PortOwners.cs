@@ -80,19 +80,5 @@ public static class PortOwners
         return false;
     }
 
-    private static string UserName(int uid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/etc/passwd"))
-            {
-                var f = line.Split(':');
-                if (f.Length > 2 && f[2] == uid.ToString(CultureInfo.InvariantCulture)) return f[0];
-            }
-        }
-        catch (IOException)
-        {
-        }
-        return uid.ToString(CultureInfo.InvariantCulture);
-    }
+    private static string UserName(int uid) => UnixAccount.NameOf(uid);
 }

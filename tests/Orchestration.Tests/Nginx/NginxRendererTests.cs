@@ -154,10 +154,12 @@ public sealed class NginxRendererTests
     }
 
     [Fact]
-    public void The_user_directive_appears_only_when_asked()
+    public void The_user_directive_and_the_workers_temp_folders_follow_the_workers()
     {
         Assert.DoesNotContain("\nuser ", Render("servers: {a: {port: 8001}}"));
-        Assert.Contains("\nuser root;\n", Render("servers: {a: {port: 8001}}", new NginxRenderOptions { User = "root" }));
+        var conf = Render("servers: {a: {port: 8001}}", new NginxRenderOptions { Workers = new NginxWorkers("www-data", "/var/tmp/orchestration-x/temp") });
+        Assert.Contains("\nuser www-data;\n", conf);
+        Assert.Contains("client_body_temp_path \"/var/tmp/orchestration-x/temp/client_body\";", conf);
     }
 
     [Fact]

@@ -14,11 +14,13 @@ public sealed class NginxSyntaxTests
         using var dir = new TempDir();
         var local = Path.Combine(dir.Path, ".local");
         var text = File.ReadAllText(GoldenTests.GoldenPath(name)).Replace(GoldenTests.FixedLocalDir, local, StringComparison.Ordinal);
-        if (TestNginx.Options.User is { } user) text = text.Replace("worker_processes", $"user {user};\nworker_processes", StringComparison.Ordinal);
         var paths = new LocalPaths(local);
+        // As root, as the product runs it: workers as an unprivileged account (the temp dir is passable under /tmp).
+        var workers = Orchestration.Processes.Posix.IsRoot ? new NginxWorkers(Orchestration.Processes.UnixAccount.Find("www-data") is null ? "nobody" : "www-data", paths.Temp) : NginxWorkers.Caller(paths);
+        if (workers.User is { } user) text = text.Replace("worker_processes", $"user {user};\nworker_processes", StringComparison.Ordinal);
         Orchestration.IO.AtomicFile.WriteAllText(paths.NginxConf, text);
 
-        var result = await NginxValidator.ValidateAsync(TestNginx.Binary, paths.NginxConf, CancellationToken.None);
+        var result = await NginxValidator.ValidateAsync(TestNginx.Binary, paths.NginxConf, paths, workers, CancellationToken.None);
 
         Assert.True(result.Success, result.ToString());
     }

@@ -17,20 +17,47 @@ public sealed class Gateway : IAsyncDisposable
     private Gateway() { }
 
     public DeploymentConfig Config { get; private set; } = null!;
-    public HttpClient Http { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
-    public Uri BaseUri => new($"http://127.0.0.1:{Config.Nginx.Port}");
+    public HttpClient Http { get; private set; } = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
+    public Uri BaseUri => new($"{(Config.Nginx.Tls is null ? "http" : "https")}://127.0.0.1:{Config.Nginx.Port}");
+
+    /// <summary>The folder the config lives in (certificates made for a test go here).</summary>
+    public string Folder => _dir.Path;
+
+    /// <summary>Accepts exactly the gateway's own certificate (nginx.tls), as a client that pinned it.</summary>
+    public System.Net.Security.RemoteCertificateValidationCallback TrustGateway
+    {
+        get
+        {
+            using var trusted = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Config.Nginx.Tls!.Certificate));
+            var thumbprint = trusted.Thumbprint;
+            return (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == thumbprint;
+        }
+    }
     public IReadOnlyList<EchoBackend> Backends => _backends;
 
-    public static async Task<Gateway> StartAsync(string strategy, CancellationToken cancellationToken)
+    /// <summary>A free port the test may use (a plain-HTTP redirect listener, say): "{spare}" in nginxExtra.</summary>
+    public int SparePort { get; private set; }
+
+    /// <summary>The nginx master's pid, for reading its workers from /proc.</summary>
+    public int NginxPid => _nginx!.Pid;
+
+    /// <param name="nginxExtra">More keys of the <c>nginx:</c> section, as YAML lines indented by two spaces ("  tls: {...}").</param>
+    /// <param name="prepare">Runs in the config's folder before the config is loaded (to write certificates).</param>
+    public static async Task<Gateway> StartAsync(string strategy, CancellationToken cancellationToken, string nginxExtra = "", Action<string>? prepare = null)
     {
         var gateway = new Gateway();
         try
         {
-            var ports = Orchestration.Processes.PortProbe.PickFreeBlocks([1, 2, 1]);
+            var ports = Orchestration.Processes.PortProbe.PickFreeBlocks([1, 2, 1, 1]);
             var (nginxPort, broker, datafeed) = (ports[0], ports[1], ports[2]);
+            gateway.SparePort = ports[3];
+            prepare?.Invoke(gateway._dir.Path);
             var yaml = $$"""
                 local_dir: .local
-                nginx: {port: {{nginxPort}}, worker_processes: 2}
+                nginx:
+                  port: {{nginxPort}}
+                  worker_processes: 2
+                {{nginxExtra.Replace("{spare}", ports[3].ToString(System.Globalization.CultureInfo.InvariantCulture))}}
                 servers:
                   broker: {port: {{broker}}, instances: 2, modules: [core, broker]}
                   datafeed: {port: {{datafeed}}, modules: [core, datafeed]}
@@ -41,6 +68,12 @@ public sealed class Gateway : IAsyncDisposable
             foreach (var instance in gateway.Config.Instances)
                 gateway._backends.Add(await EchoBackend.StartAsync(instance.Server.Name, instance.Index, instance.Port));
             gateway._nginx = await NginxProcess.StartAsync(gateway.Config, cancellationToken);
+            if (gateway.Config.Nginx.Tls is not null)
+            {
+                gateway.Http.Dispose();
+                gateway.Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, SslOptions = { RemoteCertificateValidationCallback = gateway.TrustGateway } })
+                    { Timeout = TimeSpan.FromSeconds(10) };
+            }
             return gateway;
         }
         catch

@@ -9,15 +9,20 @@ public static class TestNginx
     public static string Binary { get; } = NginxLocator.Find(null) ?? throw new InvalidOperationException(
         "nginx is not installed; the gateway tests need it (./build.sh EnsureNginx, or apt-get install nginx-light).");
 
-    /// <summary>As root, workers run as root so they can reach the owner-only local_dir.</summary>
-    public static NginxRenderOptions Options { get; } = new() { User = Environment.UserName == "root" ? "root" : null };
+    /// <summary>As the product renders it: as root, workers run as an unprivileged account; HTTP/2 as this nginx spells it.</summary>
+    public static NginxRenderOptions OptionsFor(DeploymentConfig config) => new()
+    {
+        Workers = NginxWorkers.For(config, Orchestration.Processes.Posix.IsRoot),
+        Http2 = NginxVersion.Http2(NginxVersion.ProbeBuildAsync(Binary, CancellationToken.None).GetAwaiter().GetResult()),
+    };
 
     /// <summary>Renders <paramref name="config"/> into its local dir and runs nginx -t on it.</summary>
     public static async Task<NginxValidationResult> RenderAndTestAsync(DeploymentConfig config)
     {
-        var text = NginxConfigRenderer.Render(config, Options);
+        var options = OptionsFor(config);
+        var text = NginxConfigRenderer.Render(config, options);
         Orchestration.IO.AtomicFile.WriteAllText(config.Paths.NginxConf, text);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return await NginxValidator.ValidateAsync(Binary, config.Paths.NginxConf, config.Paths, timeout.Token);
+        return await NginxValidator.ValidateAsync(Binary, config.Paths.NginxConf, config.Paths, options.Workers!, timeout.Token);
     }
 }
