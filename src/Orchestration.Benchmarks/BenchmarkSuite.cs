@@ -7,7 +7,7 @@ namespace Orchestration.Benchmarks;
 
 /// <summary>
 /// The whole benchmark in one call: installs its tools when missing, then measures the backend floor, the
-/// lifecycle, idle memory, gateway throughput and availability on one stack, Start as instances grow, and
+/// lifecycle, idle memory, gateway throughput, availability and crash recovery on one stack, Start as instances grow, and
 /// the bootstrap. A section that cannot be measured says why in its rows; the run goes on and
 /// <see cref="BenchmarkOutcome.Errors"/> lists what failed.
 /// </summary>
@@ -60,6 +60,8 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
                     new GatewayThroughputBenchmark(context).MeasureAsync(stack.Gateway, stack.Ports[2], cancellationToken)).ConfigureAwait(false);
                 await Measure("availability", errors, sections, () =>
                     new AvailabilityBenchmark(context).MeasureAsync(stack, cancellationToken)).ConfigureAwait(false);
+                await Measure("crash", errors, sections, () =>
+                    new CrashRecoveryBenchmark(context).MeasureAsync(stack, cancellationToken)).ConfigureAwait(false);
             }
         }
         await Measure("watch", errors, sections, () => new WatchLatencyBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);

@@ -9,14 +9,14 @@ namespace Integration.Tests;
 /// <summary>The benchmark as CI runs it: <c>Benchmark --quick</c> through the build program, on stacks of its own.</summary>
 public sealed class BenchmarkTests
 {
-    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "availability", "watch", "scaling", "bootstrap"];
+    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "bootstrap"];
 
     [Fact]
     public async Task Benchmark_quick_prints_every_section_and_writes_json()
     {
         var output = Path.Combine(Path.GetTempPath(), $"orch-bench-test-{Guid.NewGuid():N}.json");
         var benchDirsBefore = BenchDirectories();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(240)); // ~110 s here; room for a slower CI day
         var clock = Stopwatch.StartNew();
         try
         {
@@ -29,7 +29,7 @@ public sealed class BenchmarkTests
             var text = run.StandardOutput + run.StandardError;
             Assert.True(run.ExitCode == 0, $"Benchmark --quick exited with {run.ExitCode} after {clock.Elapsed.TotalSeconds:0} s:\n{text}");
 
-            foreach (var title in new[] { "### Lifecycle wall time", "### Idle memory", "### Gateway vs direct", "### Failed requests under steady load", "### Start time as the instance count grows", "### Build program bootstrap", "### Watch mode" })
+            foreach (var title in new[] { "### Lifecycle wall time", "### Idle memory", "### Gateway vs direct", "### Failed requests under steady load", "### Crash recovery", "### Start time as the instance count grows", "### Build program bootstrap", "### Watch mode" })
                 Assert.Contains(title, text);
             Assert.Matches(@"\| Start \| \d+\.\d{3} \|", text);
 
@@ -65,6 +65,10 @@ public sealed class BenchmarkTests
             Assert.True(Number(restart, "failed") == 0 || restart["note"]?.GetValue<string>().Contains("failures:") == true, $"{restart}");
             var watch = availability.Single(r => Name(r).Contains("watch"));
             Assert.True(Number(watch, "requests") > 0 && Number(watch, "failed") == 0, $"{watch}");
+
+            var crash = Rows(json, "crash");
+            Assert.Equal(2, crash.Count); // an instance and nginx, each restarted and answering again
+            Assert.All(crash, r => Assert.True(Number(r, "seconds") > 0, $"{r}"));
 
             var latency = Assert.Single(Rows(json, "watch"));
             Assert.True(Number(latency, "median") > 0 && Number(latency, "requests") > 0, $"{latency}");
