@@ -55,9 +55,7 @@ partial class Build
         .OnlyWhenDynamic(() => !AlreadyRunning)
         .Executes(async ct =>
         {
-            var errorLogFlag = NginxVersion.SupportsErrorLogFlag(await NginxVersion.ProbeAsync(NginxBinary!, ct));
-            var backends = PlanBuilder.RunFromCopies(Deployment.Paths, BuiltBackends);
-            var plan = PlanBuilder.Build(Deployment, NginxBinary!, backends, Dotnet, errorLogFlag, Spares);
+            var plan = await BuildPlanAsync(ct);
             StartedThisRun = true;
             Supervisor = await SupervisorLauncher.ForThisProgram(Deployment.Paths).LaunchAsync(plan, ct);
             Log.Information("Supervisor up; {Count} instances spawned", plan.Instances.Count);
@@ -93,6 +91,12 @@ partial class Build
         .Executes(async ct =>
         {
             var report = await new StatusCommand(Deployment).RunAsync(ct);
+            if (Rolled)
+            {
+                Log.Information("Restarted without stopping: every instance replaced in turn, the gateway kept serving");
+                PrintStarted(report);
+                return;
+            }
             if (AlreadyRunning)
             {
                 if (report.Overall != StackHealth.Running)
@@ -119,6 +123,7 @@ partial class Build
     Target Stop => _ => _
         .Description("Stop nginx and every instance (graceful, then forced after --timeout); verify ports are free")
         .DependsOn(ValidateConfig)
+        .OnlyWhenDynamic(() => !Rolled)
         .Executes(async ct =>
         {
             LockDeployment();
@@ -134,9 +139,13 @@ partial class Build
             Log.Information("Stopped; every port is free");
         });
 
-    Target Restart => _ => _
-        .Description("Stop, then Start again (reusing what is built)")
-        .DependsOn(Stop, Start);
+    /// <summary>Everything the supervisor runs, resolved from the config, the builds and the spare ports.</summary>
+    async Task<SupervisorPlan> BuildPlanAsync(CancellationToken ct)
+    {
+        var errorLogFlag = NginxVersion.SupportsErrorLogFlag(await NginxVersion.ProbeAsync(NginxBinary!, ct));
+        var backends = PlanBuilder.RunFromCopies(Deployment.Paths, BuiltBackends);
+        return PlanBuilder.Build(Deployment, NginxBinary!, backends, Dotnet, errorLogFlag, Spares);
+    }
 
     /// <summary>One Start, Stop or Restart at a time per deployment; held until this process ends.</summary>
     void LockDeployment() => DeploymentLock ??= Refusable(() => StartLock.Acquire(Deployment.Paths));

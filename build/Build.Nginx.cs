@@ -38,8 +38,9 @@ partial class Build
         .Executes(async ct =>
         {
             var output = Output is null ? Deployment.Paths.NginxConf : Path.GetFullPath(Output, Environment.CurrentDirectory);
-            // Watch mode's spare ports go in as backup servers, so a reload never needs nginx reloaded.
-            Spares = Deployment.Servers.Any(s => s.Reload) ? SparePorts.Reserve(Deployment) : null;
+            // Every instance's spare port goes in as a backup server: a watch reload or a rolling
+            // Restart starts the replacement there, and nginx never needs a reload for it.
+            Spares = SparePorts.Reserve(Deployment);
             var workers = NginxWorkersOrFail();
             var binary = NginxBinary ?? NginxLocator.Find(Deployment.Nginx.Binary);
             var http2 = binary is null ? Http2Syntax.None : NginxVersion.Http2(await NginxVersion.ProbeBuildAsync(binary, ct));

@@ -14,7 +14,7 @@ partial class Build
     [Parameter("LogsTail: how many lines to show before following")]
     readonly int Lines = 50;
 
-    [Parameter("LogsTail: only this server (broker) or instance (broker-0)")]
+    [Parameter("LogsTail: only this server (broker) or instance (broker-0); Restart: only this server's instances")]
     readonly string? Server;
 
     [Parameter("LogsTail, LogsTailNginx: print and exit instead of following")]

@@ -104,13 +104,13 @@ public sealed class StartStopTests
     }
 
     [Fact]
-    public async Task Restart_replaces_every_process_and_comes_back_healthy()
+    public async Task Restart_all_at_once_replaces_every_process_nginx_included_and_comes_back_healthy()
     {
         await using var stack = new TestStack(p => Configs.Default(p));
         await stack.RunOkAsync("Start");
         var before = stack.State!.Processes.ToDictionary(p => p.Name, p => p.Pid);
 
-        await stack.RunOkAsync("Restart");
+        await stack.RunOkAsync("Restart", "--all-at-once");
 
         var after = stack.State!.Processes.ToDictionary(p => p.Name, p => p.Pid);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());

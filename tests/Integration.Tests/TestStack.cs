@@ -38,6 +38,12 @@ public sealed class TestStack : IAsyncDisposable
     public string LocalDir => Path.Combine(Directory, ".local");
     public string UnifiedLog => Path.Combine(LocalDir, "logs", "backend-unified.log");
 
+    /// <summary>The unified log's lines across its rotations, oldest first: a busy test can pass the 10 MB rotation size.</summary>
+    public IEnumerable<string> UnifiedLines =>
+        Orchestration.Logs.LogRotation.Generations(UnifiedLog, 100).SelectMany(File.ReadLines);
+
+    public string UnifiedText => string.Join('\n', UnifiedLines);
+
     public Task<RunResult> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
 
     public async Task<RunResult> RunAsync(string[] args, CancellationToken cancellationToken)

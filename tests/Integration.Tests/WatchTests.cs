@@ -41,7 +41,7 @@ public sealed class WatchTests
             File.WriteAllText(Path.Combine(app, path), "// not code");
         }
         await Task.Delay(1500);
-        Assert.DoesNotContain("Change for app", File.ReadAllText(stack.UnifiedLog));
+        Assert.DoesNotContain("Change for app", stack.UnifiedText);
 
         // A burst of five saves is one build; a steady load through the gateway sees no failure.
         var report = await SteadyLoad(answer).RunDuringAsync(async _ =>
@@ -54,11 +54,11 @@ public sealed class WatchTests
                 for (var i = 2; i <= 6; i++) WriteAnswer(app, $"v{i}");
             }, TaskCreationOptions.LongRunning);
             await WaitForAnswerAsync(answer, "v6", stack);
-            await WaitForAsync(() => File.ReadAllText(stack.UnifiedLog).Contains("Reload ok"), TimeSpan.FromSeconds(30), stack);
+            await WaitForAsync(() => stack.UnifiedText.Contains("Reload ok"), TimeSpan.FromSeconds(30), stack);
         }, LoadWarmUp, TimeSpan.Zero, CancellationToken.None);
 
-        var events = string.Join("\n", File.ReadLines(stack.UnifiedLog).Where(l => l.StartsWith("supervisor", StringComparison.Ordinal)));
-        Assert.True(CountLines(stack.UnifiedLog, "Building ") == 1, $"one build expected for the burst; the supervisor said:\n{events}");
+        var events = string.Join("\n", stack.UnifiedLines.Where(l => l.StartsWith("supervisor", StringComparison.Ordinal)));
+        Assert.True(stack.UnifiedLines.Count(l => l.Contains("Building ", StringComparison.Ordinal)) == 1, $"one build expected for the burst; the supervisor said:\n{events}");
         Assert.True(report.Failed == 0, $"{report.Failed} of {report.Requests} requests failed during the reload: {report.DescribeKinds()}");
         Assert.True(report.Requests > 20, $"only {report.Requests} requests were sent");
         Assert.Equal(stack.Ports[1], stack.State!.Processes.Single(p => p.Name == "app-0").Port);
@@ -78,7 +78,7 @@ public sealed class WatchTests
         var answer = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/answer";
 
         File.WriteAllText(Path.Combine(app, "Answer.cs"), "static class Answer { public const string Text = \"v2\" }\n"); // no ';'
-        await WaitForAsync(() => File.ReadAllText(stack.UnifiedLog).Contains("build failed"), TimeSpan.FromSeconds(60), stack);
+        await WaitForAsync(() => stack.UnifiedText.Contains("build failed"), TimeSpan.FromSeconds(60), stack);
 
         Assert.Equal("v1", await Http.GetStringAsync(answer));
         var status = await stack.RunAsync("Status", "--json");
@@ -88,12 +88,12 @@ public sealed class WatchTests
             Assert.Contains("build failed", watch.GetProperty("last_reload_result").GetString());
             Assert.Contains("CS1002", watch.GetProperty("last_error").GetString());
         }
-        Assert.Contains("CS1002", File.ReadAllText(stack.UnifiedLog));
+        Assert.Contains("CS1002", stack.UnifiedText);
 
         var report = await SteadyLoad(answer).RunDuringAsync(async _ =>
         {
             WriteAnswer(app, "v3");
-            await WaitForAsync(() => File.ReadAllText(stack.UnifiedLog).Contains("Reload ok"), TimeSpan.FromSeconds(60), stack);
+            await WaitForAsync(() => stack.UnifiedText.Contains("Reload ok"), TimeSpan.FromSeconds(60), stack);
         }, LoadWarmUp, TimeSpan.Zero, CancellationToken.None);
 
         var seen = new HashSet<string>();
@@ -119,7 +119,7 @@ public sealed class WatchTests
         File.WriteAllText(blocker, "in the way");
 
         WriteAnswer(app, "v2");
-        await WaitForAsync(() => File.ReadAllText(stack.UnifiedLog).Contains("reload failed"), TimeSpan.FromSeconds(60), stack);
+        await WaitForAsync(() => stack.UnifiedText.Contains("reload failed"), TimeSpan.FromSeconds(60), stack);
 
         Assert.Equal("v1", await Http.GetStringAsync(answer));
         var status = await stack.RunAsync("Status", "--json");
@@ -150,8 +150,6 @@ public sealed class WatchTests
             await Task.Delay(50);
         }
     }
-
-    private static int CountLines(string path, string text) => File.ReadLines(path).Count(l => l.Contains(text, StringComparison.Ordinal));
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan limit, TestStack stack)
     {

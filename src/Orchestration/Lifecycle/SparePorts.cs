@@ -7,8 +7,8 @@ using Orchestration.State;
 namespace Orchestration.Lifecycle;
 
 /// <summary>
-/// One spare port per instance of a <c>reload: true</c> server: nginx lists it as a backup of the
-/// upstream, and watch mode starts a replacement there before the instance stops. Chosen when the
+/// One spare port per instance: nginx lists it as a backup of the upstream, and a watch reload or a
+/// rolling Restart starts the replacement there before the instance stops. Chosen when the
 /// gateway config is generated and kept in <c>.local/spare-ports.json</c>, so a later GenerateNginx
 /// or ReloadNginx of a running stack names the same ports the supervisor uses.
 /// </summary>
@@ -21,7 +21,7 @@ public static class SparePorts
         var running = new StateStore(config.Paths).Load()?.Supervisor.Identity.FindAlive() is not null;
         var taken = config.Ports.ToHashSet();
         var result = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var instance in config.Instances.Where(i => i.Server.Reload))
+        foreach (var instance in config.Instances)
         {
             // A running stack's spare must stay the same; otherwise a kept one is reused while free.
             if (kept.TryGetValue(instance.Name, out var port) && !taken.Contains(port) && (running || PortProbe.IsFree(port)))

@@ -12,11 +12,16 @@ public static class ControlCommands
     public const string StartNginx = "start-nginx";
     public const string ReloadNginx = "reload-nginx";
     public const string Restart = "restart";
+
+    /// <summary>Replaces the named instances one by one with no failed request (<see cref="ControlRequest.Names"/>, <see cref="ControlRequest.PlanPath"/>).</summary>
+    public const string RollingRestart = "rolling-restart";
     public const string Stop = "stop";
     public const string LogsClean = "logs-clean";
 }
 
-public sealed record ControlRequest(string Command, string? Name = null, double? Timeout = null);
+/// <param name="Names">rolling-restart: the instances to replace, in order.</param>
+/// <param name="PlanPath">rolling-restart: a plan whose instances' specs (new build, new env) the replacements run.</param>
+public sealed record ControlRequest(string Command, string? Name = null, double? Timeout = null, IReadOnlyList<string>? Names = null, string? PlanPath = null);
 
 public sealed record ControlResponse
 {

@@ -103,6 +103,9 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
                 return Result(supervisor.ReloadNginx());
             case ControlCommands.Restart when request.Name is { } name:
                 return Result(await supervisor.RestartInstanceAsync(name, timeout, CancellationToken.None).ConfigureAwait(false));
+            case ControlCommands.RollingRestart when request.Names is { Count: > 0 } names:
+                var next = request.PlanPath is { } planPath ? SupervisorPlan.Load(planPath) : null;
+                return Result(await supervisor.RollingRestartAsync(names, next, CancellationToken.None).ConfigureAwait(false));
             case ControlCommands.LogsClean:
                 logs.TruncateAll();
                 return ControlResponse.Success();

@@ -26,6 +26,9 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
             if (health is not null)
             {
                 await runner.StopChildAsync(replacement, cancellationToken).ConfigureAwait(false);
+                // Its last lines (why it failed) are in its log before anyone reads them.
+                await Task.WhenAny(replacement.OutputClosed, Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken)).ConfigureAwait(false);
+                context.Logs.Flush();
                 return health;
             }
         }

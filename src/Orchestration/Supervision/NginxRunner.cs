@@ -17,6 +17,7 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
     private static readonly TimeSpan GatewayDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RotationCheck = TimeSpan.FromSeconds(1);
     private bool _followingErrorLog;
+    private string? _configHash;
 
     private SupervisorPlan Plan => context.Plan;
 
@@ -38,6 +39,7 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
             nginx = new SupervisedProcess(Plan.Nginx, ProcessKind.Nginx, null, Plan.GatewayPort, [], context.NewCrashPolicy());
             lock (context.StateGate) context.Processes.Add(nginx);
         }
+        _configHash = ConfigHash();
         await runner.SpawnAsync(nginx, cancellationToken).ConfigureAwait(false);
         var error = await WaitForGatewayAsync(nginx, cancellationToken).ConfigureAwait(false);
         if (error is null)
@@ -85,7 +87,23 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
     }
 
     /// <summary>Graceful reload: the caller has already proved the new config with nginx -t.</summary>
-    public string? Reload() => Signal(Posix.SIGHUP, "reloaded");
+    public string? Reload()
+    {
+        _configHash = ConfigHash();
+        return Signal(Posix.SIGHUP, "reloaded");
+    }
+
+    /// <summary>
+    /// Reloads only when nginx.conf changed since nginx read it: a reload closes idle keepalive
+    /// connections, which a client racing its next request on one sees as a failure.
+    /// </summary>
+    public string? ReloadIfChanged() => ConfigHash() == _configHash ? null : Reload();
+
+    private string? ConfigHash()
+    {
+        var path = context.Paths.NginxConf;
+        return File.Exists(path) ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) : null;
+    }
 
     /// <summary>nginx reopens its log files (after they were rotated), as <c>nginx -s reopen</c> does.</summary>
     public string? ReopenLogs() => Signal(Posix.SIGUSR1, "reopened its logs");

@@ -68,6 +68,22 @@ public sealed partial class Supervisor
         return null;
     }, cancellationToken);
 
+    /// <summary>
+    /// Replaces the named instances in turn with no failed request, running the specs of
+    /// <paramref name="next"/> (a new build, a changed env); then reloads nginx if its config changed.
+    /// </summary>
+    public Task<string?> RollingRestartAsync(IReadOnlyList<string> names, SupervisorPlan? next, CancellationToken cancellationToken) => UnderGateAsync(async () =>
+    {
+        var known = _context.Processes.Where(p => p.Kind == ProcessKind.Instance).Select(p => p.Name).ToHashSet();
+        if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+            return $"No instance named '{unknown}'. Instances: {string.Join(", ", known.Order())}";
+        var specs = next?.Instances.ToDictionary(i => i.Process.Name, i => i.Process) ?? [];
+        var failure = await _rolling.RunAsync(names, specs, cancellationToken).ConfigureAwait(false);
+        if (failure is not null) return failure;
+        var reload = _nginx.ReloadIfChanged(); // a stack whose nginx is down has nothing to reload
+        return reload is null or "nginx is not running" ? null : reload;
+    }, cancellationToken);
+
     private static async Task<IReadOnlyList<StopOutcome>> StopKindAsync(IEnumerable<SupervisedProcess> all, ProcessKind kind, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var outcomes = await Task.WhenAll(all.Where(p => p.Kind == kind).Select(p => StopProcessAsync(p, timeout, cancellationToken))).ConfigureAwait(false);

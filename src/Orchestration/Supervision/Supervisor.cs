@@ -8,7 +8,8 @@ namespace Orchestration.Supervision;
 /// The parent of every instance and of nginx for one deployment: an aggregate of single-purpose
 /// parts over one shared runtime state (<see cref="SupervisorContext"/>). The
 /// <see cref="ProcessRunner"/> spawns, sees exits and restarts crashes; the <see cref="NginxRunner"/>
-/// runs the gateway; the <see cref="InstanceReplacer"/> swaps an instance without a failed request;
+/// runs the gateway; the <see cref="InstanceReplacer"/> swaps an instance without a failed request,
+/// and the <see cref="RollingRestart"/> does it for every instance in turn;
 /// the <see cref="WatchReloader"/> rebuilds and replaces on a code change. The aggregate starts them
 /// in order and stops them in reverse, and it alone writes <c>state.json</c>.
 /// </summary>
@@ -18,6 +19,7 @@ public sealed partial class Supervisor : IDisposable
     private readonly ProcessRunner _runner;
     private readonly NginxRunner _nginx;
     private readonly WatchReloader _watch;
+    private readonly RollingRestart _rolling;
     private readonly ProcessRecord _self;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.Now;
     private bool _cleared;
@@ -28,7 +30,9 @@ public sealed partial class Supervisor : IDisposable
         _context.SaveState = SaveState;
         _runner = new ProcessRunner(_context);
         _nginx = new NginxRunner(_context, _runner);
-        _watch = new WatchReloader(_context, new InstanceReplacer(_context, _runner));
+        var replacer = new InstanceReplacer(_context, _runner);
+        _watch = new WatchReloader(_context, replacer);
+        _rolling = new RollingRestart(_context, replacer);
         var me = ProcInfo.Read(Environment.ProcessId)!;
         _self = new ProcessRecord
         {

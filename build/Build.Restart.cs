@@ -1,0 +1,91 @@
+using BuildGraph;
+using Orchestration.Config;
+using Orchestration.Lifecycle;
+using Orchestration.Supervision;
+using Serilog;
+
+/// <summary>Restart: rolling by default (no request fails), all at once on request or when it must be.</summary>
+partial class Build
+{
+    [Parameter("Restart: stop everything, then start it (the gateway is down in between) instead of replacing instances in turn")]
+    readonly bool AllAtOnce;
+
+    [Parameter("Restart --server NAME: only this instance index of the server (0, 1, ...)")]
+    readonly int? Instance;
+
+    /// <summary>Set once a rolling restart replaced what was asked: Stop then has nothing to do, Start only reports.</summary>
+    bool Rolled;
+
+    Target Restart => _ => _
+        .Description("Replace every instance in turn, health-gated, with no failed request (--server NAME [--instance N] for some; --all-at-once stops then starts)")
+        .DependsOn(RollingRestart, Stop, Start);
+
+    Target RollingRestart => _ => _
+        .Unlisted()
+        .Description("Restart's rolling path: new processes on spare ports, health-gated, then the old ones drain and stop")
+        .DependsOn(ValidateConfig, EnsureNginx, BuildBackend, GenerateNginx)
+        .Before(Stop)
+        .Executes(async ct =>
+        {
+            LockDeployment();
+            var names = RestartedInstances();
+            var stack = await RunningStack.ReadAsync(Deployment.Paths, ct);
+            if (!stack.SupervisorAlive)
+            {
+                if (Server is not null) throw new TargetFailedException($"Nothing of {Deployment.ConfigPath} is running, so --server {Server} has nothing to restart; run ./build.sh Start{ConfigArgument}");
+                Log.Information("Nothing is running: Restart starts the stack");
+                return;
+            }
+            if (stack.State?.ConfigHash != ConfigFingerprint.Of(Deployment))
+            {
+                if (Server is not null) throw new TargetFailedException($"{Deployment.ConfigPath} changed since the stack started; --server restarts only what runs. Run ./build.sh Restart{ConfigArgument} to apply the change (stop, then start)");
+                Log.Warning("The config changed since the stack started: stopping and starting to apply it");
+                return;
+            }
+            var running = SupervisorPlan.Load(Path.Combine(Deployment.Paths.Root, "plan.json"));
+            if (!AllAtOnce && running.Instances.Any(i => i.SparePort == 0))
+            {
+                if (Server is not null) throw new TargetFailedException($"The running stack was started without spare ports (an older version); run ./build.sh Restart{ConfigArgument} once first");
+                Log.Warning("The running stack was started by an older version without spare ports: stopping and starting this once");
+                return;
+            }
+            var client = new ControlClient(Deployment.Paths.ControlSocket);
+            if (AllAtOnce)
+            {
+                if (Server is null) return; // the whole stack: Stop, then Start
+                foreach (var name in names)
+                {
+                    var one = await client.SendAsync(new ControlRequest(ControlCommands.Restart, name, StopTimeout.TotalSeconds), StopTimeout + TimeSpan.FromSeconds(60), ct);
+                    if (one is not { Ok: true }) throw new TargetFailedException($"Restart of {name} failed: {one?.Error ?? "the supervisor did not answer"}");
+                }
+                Rolled = true;
+                return;
+            }
+
+            var next = await BuildPlanAsync(ct);
+            var planPath = Path.Combine(Deployment.Paths.Root, "plan.next.json");
+            next.Save(planPath);
+            Log.Information("Rolling restart of {Names}", string.Join(", ", names));
+            var budget = TimeSpan.FromSeconds(30 + names.Count * 2 * (Deployment.Health.Attempts * Deployment.Health.IntervalSeconds + Deployment.StopTimeout));
+            var answer = await client.SendAsync(new ControlRequest(ControlCommands.RollingRestart, Names: names, PlanPath: planPath), budget, ct);
+            if (answer is not { Ok: true })
+                throw new TargetFailedException("Rolling restart stopped; the instances not replaced keep serving:\n" + (answer?.Error ?? "the supervisor did not answer"));
+            Rolled = true;
+        });
+
+    /// <summary>The instances Restart replaces: all, a server's (--server), or one (--server, --instance), in config order.</summary>
+    List<string> RestartedInstances()
+    {
+        var instances = Deployment.Instances.ToList();
+        if (Server is null)
+        {
+            if (Instance is not null) throw new TargetFailedException($"--instance {Instance} needs --server NAME; servers: {string.Join(", ", Deployment.Servers.Select(s => s.Name))}");
+            return instances.Select(i => i.Name).ToList();
+        }
+        var server = Deployment.Servers.FirstOrDefault(s => s.Name == Server)
+            ?? throw new TargetFailedException($"--server {Server}: no such server in {Path.GetFileName(Deployment.ConfigPath)}. Servers: {string.Join(", ", Deployment.Servers.Select(s => s.Name))}");
+        if (Instance is { } index && (index < 0 || index >= server.Instances))
+            throw new TargetFailedException($"--instance {index}: {server.Name} has {server.Instances} instance(s), numbered 0 to {server.Instances - 1}");
+        return instances.Where(i => i.Server.Name == server.Name && (Instance is null || i.Index == Instance)).Select(i => i.Name).ToList();
+    }
+}

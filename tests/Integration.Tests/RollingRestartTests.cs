@@ -1,0 +1,83 @@
+using System.Net;
+using Orchestration.Benchmarks;
+using Orchestration.Processes;
+
+namespace Integration.Tests;
+
+/// <summary>Restart replaces instances in turn with no failed request (issue 12), through the real gateway under load.</summary>
+public sealed class RollingRestartTests
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+
+    [Fact]
+    public async Task Restart_under_load_replaces_every_instance_without_one_failed_request()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p, brokerInstances: 2));
+        await stack.RunOkAsync("Start");
+        var before = stack.State!.Processes.ToDictionary(p => p.Name, p => p.Pid);
+
+        RunResult? restart = null;
+        var load = await new LoadGenerator($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health", workers: 4).RunDuringAsync(
+            async _ => restart = await stack.RunOkAsync("Restart"), TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.3), CancellationToken.None);
+
+        Assert.True(load.Failed == 0, $"{load.Failed} of {load.Requests} requests failed during a rolling Restart: {load.DescribeKinds()}\n{restart}");
+        Assert.True(load.Requests > 100, $"only {load.Requests} requests were sent");
+        Assert.Contains("replaced in turn", restart!.Output);
+        var after = stack.State!.Processes.ToDictionary(p => p.Name, p => p);
+        foreach (var name in new[] { "broker-0", "broker-1", "datafeed-0" })
+        {
+            Assert.NotEqual(before[name], after[name].Pid);
+            Assert.NotNull(after[name].Identity.FindAlive());
+            Assert.Equal(1, after[name].Restarts);
+            Assert.False(ProcInfo.IsRunning(before[name]), $"the old {name} (pid {before[name]}) must be gone");
+        }
+        Assert.Equal(stack.Ports[1], after["broker-0"].Port); // back on its configured port
+        Assert.Equal(before["nginx"], after["nginx"].Pid); // the gateway itself never went down
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await Http.GetAsync($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health");
+            seen.Add(response.Headers.GetValues("X-Instance").Single());
+        }
+        Assert.Equal(["broker-0", "broker-1"], seen.Order());
+    }
+
+    [Fact]
+    public async Task Restart_of_one_instance_replaces_it_alone_and_a_bad_server_name_lists_the_servers()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p, brokerInstances: 2));
+        await stack.RunOkAsync("Start");
+        var before = stack.State!.Processes.ToDictionary(p => p.Name, p => p.Pid);
+
+        var wrong = await stack.RunAsync("Restart", "--server", "brokr");
+        Assert.True(wrong.ExitCode != 0, wrong.ToString());
+        Assert.Contains("--server brokr", wrong.Output);
+        Assert.Contains("broker, datafeed", wrong.Output);
+
+        await stack.RunOkAsync("Restart", "--server", "broker", "--instance", "1");
+
+        var after = stack.State!.Processes.ToDictionary(p => p.Name, p => p.Pid);
+        Assert.NotEqual(before["broker-1"], after["broker-1"]);
+        Assert.Equal(before["broker-0"], after["broker-0"]);
+        Assert.Equal(before["datafeed-0"], after["datafeed-0"]);
+    }
+
+    [Fact]
+    public async Task A_replacement_that_fails_its_health_check_stops_the_rollout_and_the_old_instance_keeps_serving()
+    {
+        await using var stack = new TestStack(p => Configs.Python(p, "if [ -e broken ]; then echo \"fatal: cannot open the settings\" >&2; exit 3; fi; exec $APP"));
+        await stack.RunOkAsync("Start");
+        var old = stack.State!.Processes.Single(p => p.Name == "app-0");
+        File.WriteAllText(Path.Combine(stack.Directory, "broken"), "");
+
+        var restart = await stack.RunAsync("Restart");
+
+        Assert.True(restart.ExitCode != 0, restart.ToString());
+        Assert.True(restart.Output.Contains("app-0") && restart.Output.Contains("fatal: cannot open the settings"),
+            $"the failure must name the instance and show its last lines:\n{restart}");
+        Assert.NotNull(old.Identity.FindAlive());
+        Assert.Equal(old.Pid, stack.State!.Processes.Single(p => p.Name == "app-0").Pid);
+        using var response = await Http.GetAsync($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
