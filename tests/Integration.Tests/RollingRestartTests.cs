@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.WebSockets;
+using System.Text;
 using Orchestration.Benchmarks;
 using Orchestration.Processes;
 
@@ -40,6 +42,41 @@ public sealed class RollingRestartTests
             seen.Add(response.Headers.GetValues("X-Instance").Single());
         }
         Assert.Equal(["broker-0", "broker-1"], seen.Order());
+    }
+
+    [Fact]
+    public async Task An_open_WebSocket_on_a_replaced_instance_is_closed_with_1001_and_reconnects_at_once_through_the_gateway()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p));
+        await stack.RunOkAsync("Start");
+        var url = new Uri($"ws://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/ws");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(url, timeout.Token);
+        Assert.Contains("pong", await PingAsync(socket, timeout.Token));
+
+        var restart = stack.RunAsync("Restart", "--server", "broker");
+        var buffer = new byte[4096];
+        WebSocketReceiveResult received;
+        do received = await socket.ReceiveAsync(buffer, timeout.Token);
+        while (received.MessageType != WebSocketMessageType.Close);
+
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus); // 1001, going away
+        using var again = new ClientWebSocket();
+        await again.ConnectAsync(url, timeout.Token); // at once: the replacement already answers (101 from a live instance)
+        Assert.Equal(WebSocketState.Open, again.State);
+        // (While the instance then moves back to its configured port this socket is closed with 1001
+        // once more; a client reconnects again. Swapping the ports' roles instead would spare that.)
+        var result = await restart;
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    private static async Task<string> PingAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        await socket.SendAsync("{\"type\":\"ping\"}"u8.ToArray(), WebSocketMessageType.Text, true, cancellationToken);
+        var buffer = new byte[4096];
+        var received = await socket.ReceiveAsync(buffer, cancellationToken);
+        return Encoding.UTF8.GetString(buffer, 0, received.Count);
     }
 
     [Fact]
