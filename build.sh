@@ -60,7 +60,10 @@ if needs_build; then
     stamp_next="$(mktemp "$BIN_DIR/.inputs.XXXXXX")"   # taken before compiling: an edit made meanwhile triggers the next rebuild
     list_inputs | LC_ALL=C sort > "$stamp_next"
     log="$(mktemp)"
-    if ! dotnet build "$BUILD_PROJECT" --configuration Debug --output "$BIN_DIR" -nologo -verbosity:quiet -consoleLoggerParameters:NoSummary > "$log" 2>&1; then
+    # Published ReadyToRun (precompiled): every command, and the supervisor that runs from a copy of
+    # this folder, skips most of the JIT at start (Status 0.75 -> 0.44 s measured).
+    if ! dotnet publish "$BUILD_PROJECT" --configuration Debug --use-current-runtime --self-contained false -p:PublishReadyToRun=true \
+        --output "$BIN_DIR" -nologo -verbosity:quiet -consoleLoggerParameters:NoSummary > "$log" 2>&1; then
         cat "$log" >&2
         rm -f "$log" "$stamp_next"
         echo "error: the build program does not compile (errors above)." >&2
