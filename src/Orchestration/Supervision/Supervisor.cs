@@ -26,7 +26,7 @@ public sealed partial class Supervisor : IDisposable
 
     public Supervisor(SupervisorPlan plan, LogRouter logs)
     {
-        _context = new SupervisorContext(plan, logs) { };
+        _context = new SupervisorContext(plan, logs);
         _context.SaveState = SaveState;
         _runner = new ProcessRunner(_context);
         _nginx = new NginxRunner(_context, _runner);
