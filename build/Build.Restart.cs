@@ -42,7 +42,7 @@ partial class Build
                 Log.Warning("The config changed since the stack started: stopping and starting to apply it");
                 return;
             }
-            var running = SupervisorPlan.Load(Path.Combine(Deployment.Paths.Root, "plan.json"));
+            var running = SupervisorPlan.Load(Deployment.Paths.Plan);
             if (!AllAtOnce && running.Instances.Any(i => i.SparePort == 0))
             {
                 if (Server is not null) throw new TargetFailedException($"The running stack was started without spare ports (an older version); run ./build.sh Restart{ConfigArgument} once first");
@@ -63,7 +63,7 @@ partial class Build
             }
 
             var next = await BuildPlanAsync(ct);
-            var planPath = Path.Combine(Deployment.Paths.Root, "plan.next.json");
+            var planPath = Deployment.Paths.NextPlan;
             next.Save(planPath);
             Log.Information("Rolling restart of {Names}", string.Join(", ", names));
             var budget = TimeSpan.FromSeconds(30 + names.Count * 2 * (Deployment.Health.Attempts * Deployment.Health.IntervalSeconds + Deployment.StopTimeout));

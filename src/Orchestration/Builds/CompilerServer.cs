@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Orchestration.IO;
 using CliWrap;
 using Orchestration.Config;
 
@@ -14,7 +13,7 @@ namespace Orchestration.Builds;
 /// </summary>
 public sealed class CompilerServer(LocalPaths paths, string dotnet)
 {
-    public string PipeName { get; } = "orchestration-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(paths.Root)))[..12];
+    public string PipeName { get; } = "orchestration-" + ShortHash.Of(paths.Root, 12);
 
     private string Marker => Path.Combine(paths.Root, "compiler-server");
 

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Orchestration.IO;
 using System.Text.Json;
 
 namespace Orchestration.Config;
@@ -11,5 +11,5 @@ namespace Orchestration.Config;
 public static class ConfigFingerprint
 {
     public static string Of(DeploymentConfig config) =>
-        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(config)))[..16];
+        ShortHash.Of(JsonSerializer.SerializeToUtf8Bytes(config));
 }

@@ -251,6 +251,12 @@ public sealed record LocalPaths(string Root)
     public string State => Path.Combine(Root, "state.json");
     public string Lock => Path.Combine(Root, "start.lock");
     public string ControlSocket => Path.Combine(Root, "supervisor.sock");
+
+    /// <summary>What the running supervisor was started with (<c>plan.json</c>).</summary>
+    public string Plan => Path.Combine(Root, "plan.json");
+
+    /// <summary>A plan for replacements of running instances (a rolling Restart).</summary>
+    public string NextPlan => Path.Combine(Root, "plan.next.json");
     public string LogFor(string processName) => Path.Combine(Logs, processName + ".log");
     public string PidFileFor(string processName) => Path.Combine(Pids, processName + ".pid");
 }

@@ -100,7 +100,7 @@ public static class PlanBuilder
         {
             var output = Path.GetDirectoryName(kv.Value)!;
             var copy = Path.Combine(paths.Root, "run", Path.GetFileNameWithoutExtension(kv.Value) + "-" +
-                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(output)))[..8]);
+                ShortHash.Of(output, 8));
             DirectoryMirror.Copy(output, copy);
             return Path.Combine(copy, Path.GetFileName(kv.Value));
         });

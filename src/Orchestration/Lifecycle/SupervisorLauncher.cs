@@ -25,7 +25,7 @@ public sealed class SupervisorLauncher(LocalPaths paths, string dotnet, string p
     {
         PrivateDirectory.Create(paths.Root);
         PrivateDirectory.Create(paths.Logs);
-        var planPath = Path.Combine(paths.Root, "plan.json");
+        var planPath = paths.Plan;
         plan.Save(planPath);
         DirectoryMirror.Copy(programDirectory, ProgramCopy);
         var console = Path.Combine(paths.Logs, "supervisor.console.log");

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Orchestration.Config;
+using Orchestration.IO;
 using Orchestration.Processes;
 
 namespace Orchestration.Nginx;
@@ -30,7 +29,7 @@ public sealed record NginxWorkers(string? User, string TempRoot)
         if (UnixAccount.Find(name) is null)
             throw new InvalidOperationException(
                 $"nginx.user: '{name}' is not an account on this machine (/etc/passwd). Fix: name one that exists, such as www-data or nobody, or create it (useradd --system {name}).");
-        var temp = OthersCanPass(config.Paths.Root) ? config.Paths.Temp : Path.Combine("/var/tmp", "orchestration-" + Hash(config.Paths.Root), "temp");
+        var temp = OthersCanPass(config.Paths.Root) ? config.Paths.Temp : Path.Combine("/var/tmp", "orchestration-" + ShortHash.Of(config.Paths.Root, 12), "temp");
         return new NginxWorkers(name, temp);
     }
 
@@ -45,5 +44,4 @@ public sealed record NginxWorkers(string? User, string TempRoot)
         return true;
     }
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
 }

@@ -54,7 +54,7 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
     /// nginx writes its own logs, so they are rotated here: renamed when past the size, then nginx
     /// reopens them (SIGUSR1); lines written between the two land in the renamed file, none is lost.
     /// </summary>
-    public void RotateLogsWhenFull()
+    private void RotateLogsWhenFull()
     {
         var settings = Plan.Logs;
         var full = new[] { context.Paths.NginxAccessLog, context.Paths.NginxErrorLog }
@@ -95,14 +95,18 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
 
     /// <summary>
     /// Reloads only when nginx.conf changed since nginx read it: a reload closes idle keepalive
-    /// connections, which a client racing its next request on one sees as a failure.
+    /// connections, which a client racing its next request on one sees as a failure. A gateway that
+    /// is down has nothing to reload (its restart reads the new file).
     /// </summary>
-    public string? ReloadIfChanged() => ConfigHash() == _configHash ? null : Reload();
+    public void ReloadIfChanged()
+    {
+        if (ConfigHash() != _configHash) Reload();
+    }
 
     private string? ConfigHash()
     {
         var path = context.Paths.NginxConf;
-        return File.Exists(path) ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))) : null;
+        return File.Exists(path) ? ShortHash.Of(File.ReadAllBytes(path)) : null;
     }
 
     /// <summary>nginx reopens its log files (after they were rotated), as <c>nginx -s reopen</c> does.</summary>

@@ -79,9 +79,8 @@ public sealed partial class Supervisor
             return $"No instance named '{unknown}'. Instances: {string.Join(", ", known.Order())}";
         var specs = next?.Instances.ToDictionary(i => i.Process.Name, i => i.Process) ?? [];
         var failure = await _rolling.RunAsync(names, specs, cancellationToken).ConfigureAwait(false);
-        if (failure is not null) return failure;
-        var reload = _nginx.ReloadIfChanged(); // a stack whose nginx is down has nothing to reload
-        return reload is null or "nginx is not running" ? null : reload;
+        if (failure is null) _nginx.ReloadIfChanged();
+        return failure;
     }, cancellationToken);
 
     private static async Task<IReadOnlyList<StopOutcome>> StopKindAsync(IEnumerable<SupervisedProcess> all, ProcessKind kind, TimeSpan timeout, CancellationToken cancellationToken)
