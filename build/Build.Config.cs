@@ -27,7 +27,7 @@ partial class Build
         .Description("Load and check the deployment config; print every instance, or every error at once")
         .Executes(() =>
         {
-            var result = ConfigLoader.Load(ConfigPath, new ConfigLoadOptions { BundledProject = BundledProject });
+            var result = ConfigLoader.Load(ConfigPath, new ConfigLoadOptions { BundledProject = BundledProject }, ScaledConfigText);
             if (!result.IsValid)
                 throw new TargetFailedException($"{ConfigPath} has {result.Errors.Count} error(s); nothing was started or stopped:\n  " +
                     string.Join("\n  ", result.Errors));

@@ -16,6 +16,9 @@ partial class Build
     readonly double? Timeout;
 
     bool AlreadyRunning;
+
+    /// <summary>Set when the running stack was started from an older version of the config: Start applies the change live.</summary>
+    bool RunningOlderConfig;
     bool StartedThisRun;
     ControlClient? Supervisor;
     StartLock? DeploymentLock;
@@ -29,7 +32,9 @@ partial class Build
         .Executes(async ct =>
         {
             LockDeployment();
-            AlreadyRunning = await Refusable(() => StartPreflight.RunAsync(Deployment, StopTimeout, message => Log.Warning("{Message}", message), ct));
+            var found = await Refusable(() => StartPreflight.RunAsync(Deployment, StopTimeout, message => Log.Warning("{Message}", message), ct));
+            AlreadyRunning = found != Preflight.PortsFree;
+            RunningOlderConfig = found == Preflight.RunningOlderConfig;
             if (AlreadyRunning) return;
             Log.Information("All {Count} ports are free", Deployment.Ports.Count());
         });
@@ -90,6 +95,11 @@ partial class Build
         .DependsOn(StartNginx)
         .Executes(async ct =>
         {
+            if (RunningOlderConfig && !Rolled)
+            {
+                Log.Information("A stack of this deployment runs an earlier version of {Config}: applying the change live", Path.GetFileName(Deployment.ConfigPath));
+                await ApplyAsync([], "apply", ct);
+            }
             var report = await new StatusCommand(Deployment).RunAsync(ct);
             if (Rolled)
             {

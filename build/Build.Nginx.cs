@@ -37,7 +37,10 @@ partial class Build
         .After(EnsureNginx)
         .Executes(async ct =>
         {
-            var output = Output is null ? Deployment.Paths.NginxConf : Path.GetFullPath(Output, Environment.CurrentDirectory);
+            // A running nginx keeps the config it runs on disk (its crash restart reads it): the next
+            // one waits beside it until the supervisor reloads nginx onto it.
+            var output = Output is not null ? Path.GetFullPath(Output, Environment.CurrentDirectory)
+                : RunningStack.IsUp(Deployment.Paths) ? Deployment.Paths.NextNginxConf : Deployment.Paths.NginxConf;
             // Every instance's spare port goes in as a backup server: a watch reload or a rolling
             // Restart starts the replacement there, and nginx never needs a reload for it.
             Spares = SparePorts.Reserve(Deployment);

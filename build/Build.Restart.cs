@@ -22,7 +22,7 @@ partial class Build
 
     Target RollingRestart => _ => _
         .Unlisted()
-        .Description("Restart's rolling path: new processes on spare ports, health-gated, then the old ones drain and stop")
+        .Description("Restart's rolling path: new processes on spare ports, health-gated, then the old ones drain and stop (a changed config is applied as Apply does)")
         .DependsOn(ValidateConfig, EnsureNginx, BuildBackend, GenerateNginx)
         .Before(Stop)
         .Executes(async ct =>
@@ -36,9 +36,12 @@ partial class Build
                 Log.Information("Nothing is running: Restart starts the stack");
                 return;
             }
-            if (stack.State?.ConfigHash != ConfigFingerprint.Of(Deployment))
+            if (DryRun) throw new TargetFailedException("--dry-run is for Apply and Scale; Restart replaces every instance it names");
+            var configChanged = stack.State?.ConfigHash != ConfigFingerprint.Of(Deployment);
+            if (configChanged && Server is not null)
+                throw new TargetFailedException($"{Deployment.ConfigPath} changed since the stack started; --server restarts only what runs. Run ./build.sh Apply{ConfigArgument} to apply the change live, then Restart --server {Server}");
+            if (configChanged && AllAtOnce)
             {
-                if (Server is not null) throw new TargetFailedException($"{Deployment.ConfigPath} changed since the stack started; --server restarts only what runs. Run ./build.sh Restart{ConfigArgument} to apply the change (stop, then start)");
                 Log.Warning("The config changed since the stack started: stopping and starting to apply it");
                 return;
             }
@@ -49,10 +52,10 @@ partial class Build
                 Log.Warning("The running stack was started by an older version without spare ports: stopping and starting this once");
                 return;
             }
-            var client = new ControlClient(Deployment.Paths.ControlSocket);
             if (AllAtOnce)
             {
                 if (Server is null) return; // the whole stack: Stop, then Start
+                var client = new ControlClient(Deployment.Paths.ControlSocket);
                 foreach (var name in names)
                 {
                     var one = await client.SendAsync(new ControlRequest(ControlCommands.Restart, name, StopTimeout.TotalSeconds), StopTimeout + TimeSpan.FromSeconds(60), ct);
@@ -61,15 +64,10 @@ partial class Build
                 Rolled = true;
                 return;
             }
-
-            var next = await BuildPlanAsync(ct);
-            var planPath = Deployment.Paths.NextPlan;
-            next.Save(planPath);
-            Log.Information("Rolling restart of {Names}", string.Join(", ", names));
-            var budget = TimeSpan.FromSeconds(30 + names.Count * 2 * (Deployment.Health.Attempts * Deployment.Health.IntervalSeconds + Deployment.StopTimeout));
-            var answer = await client.SendAsync(new ControlRequest(ControlCommands.RollingRestart, Names: names, PlanPath: planPath), budget, ct);
-            if (answer is not { Ok: true })
-                throw new TargetFailedException("Rolling restart stopped; the instances not replaced keep serving:\n" + (answer?.Error ?? "the supervisor did not answer"));
+            // A changed config is applied on the way (new servers started, removed ones drained), and
+            // every named instance is replaced in turn, health-gated.
+            if (configChanged) Log.Information("The config changed since the stack started: applying it while every instance is replaced");
+            await ApplyAsync(names, "restart", ct);
             Rolled = true;
         });
 

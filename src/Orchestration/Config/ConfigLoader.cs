@@ -10,11 +10,12 @@ namespace Orchestration.Config;
 public static class ConfigLoader
 {
     /// <summary>Loads and validates <paramref name="configPath"/>; never throws for bad input.</summary>
-    public static ConfigResult Load(string configPath, ConfigLoadOptions? options = null)
+    /// <param name="text">The file's text as it is about to be written (Scale); null reads the file.</param>
+    public static ConfigResult Load(string configPath, ConfigLoadOptions? options = null, string? text = null)
     {
         var fullPath = Path.GetFullPath(configPath);
         var diagnostics = new ConfigDiagnostics(Path.GetFileName(fullPath));
-        var root = ReadRoot(fullPath, diagnostics);
+        var root = ReadRoot(fullPath, text, diagnostics);
         if (root is null) return new ConfigResult(null, diagnostics.Errors);
 
         var parser = new ConfigParser(diagnostics, fullPath, options ?? new ConfigLoadOptions());
@@ -30,12 +31,12 @@ public static class ConfigLoader
         return result.Config ?? throw new ConfigException(result.Errors);
     }
 
-    private static YamlMappingNode? ReadRoot(string path, ConfigDiagnostics diagnostics)
+    private static YamlMappingNode? ReadRoot(string path, string? edited, ConfigDiagnostics diagnostics)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = edited ?? File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

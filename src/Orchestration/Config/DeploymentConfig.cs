@@ -244,6 +244,9 @@ public sealed record LocalPaths(string Root)
     public string Pids => Path.Combine(Root, "pids");
     public string Temp => Path.Combine(Root, "temp");
     public string NginxConf => Path.Combine(Root, "nginx.conf");
+
+    /// <summary>A gateway config for a running stack, proven with nginx -t: the supervisor moves it over nginx.conf when it reloads nginx.</summary>
+    public string NextNginxConf => Path.Combine(Root, "nginx.next.conf");
     public string NginxPid => Path.Combine(Root, "nginx.pid");
     public string NginxAccessLog => Path.Combine(Logs, "nginx-access.log");
     public string NginxErrorLog => Path.Combine(Logs, "nginx-error.log");

@@ -27,6 +27,7 @@ public static class PlanBuilder
             Process = InstanceProcess(config, i, builtBackends, dotnet),
             ArgvTemplate = i.Server.Command is null ? null : CommandTemplate.Expand(i, port: "{port}"),
             SparePort = spares?.GetValueOrDefault(i.Name) ?? 0,
+            Build = builtBackends.TryGetValue(i.Server.Name, out var dll) && i.Server.Command is null ? BuildStamp(dll) : null,
         }).ToList();
         return new SupervisorPlan
         {
@@ -104,6 +105,16 @@ public static class PlanBuilder
             DirectoryMirror.Copy(output, copy);
             return Path.Combine(copy, Path.GetFileName(kv.Value));
         });
+
+    /// <summary>Changes whenever any file of the build output does (name, size, time), not only the main dll.</summary>
+    private static string? BuildStamp(string dll)
+    {
+        var folder = Path.GetDirectoryName(dll)!;
+        if (!Directory.Exists(folder)) return null;
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => new FileInfo(f)).Select(f => $"{Path.GetRelativePath(folder, f.FullName)}:{f.Length}:{f.LastWriteTimeUtc.Ticks}");
+        return ShortHash.Of(string.Join('\n', files), 12);
+    }
 
     private static IReadOnlyList<WatchPlan> WatchPlans(DeploymentConfig config) =>
         // A command server reloads on the files its watch: patterns name; with none (the default,

@@ -13,6 +13,9 @@ public sealed record RunningStack(DeploymentState? State, bool SupervisorAlive, 
 {
     public bool IsEmpty => !SupervisorAlive && LiveProcesses.Count == 0;
 
+    /// <summary>Whether this deployment's supervisor is alive (from state.json, checked against /proc; no socket round trip).</summary>
+    public static bool IsUp(LocalPaths paths) => new StateStore(paths).Load()?.Supervisor.Identity.FindAlive() is not null;
+
     public static async Task<RunningStack> ReadAsync(LocalPaths paths, CancellationToken cancellationToken)
     {
         var store = new StateStore(paths);

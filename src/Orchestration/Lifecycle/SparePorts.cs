@@ -18,7 +18,7 @@ public static class SparePorts
     {
         var file = Path.Combine(config.LocalDir, "spare-ports.json");
         var kept = Load(file);
-        var running = new StateStore(config.Paths).Load()?.Supervisor.Identity.FindAlive() is not null;
+        var running = RunningStack.IsUp(config.Paths);
         var taken = config.Ports.ToHashSet();
         var result = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var instance in config.Instances)

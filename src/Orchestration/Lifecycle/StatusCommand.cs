@@ -29,6 +29,9 @@ public sealed record StatusReport(StackHealth Overall, string GatewayUrl, Module
 {
     /// <summary>0 running and healthy, 1 degraded (something down or unhealthy), 3 stopped.</summary>
     public int ExitCode => (int)Overall;
+
+    /// <summary>A live operation in progress (Apply, Scale, a rolling Restart), or the last one's outcome.</summary>
+    public OperationRecord? Operation { get; init; }
 }
 
 /// <summary>Status: what runs, proven ours, and whether every module answers, directly and through the gateway.</summary>
@@ -76,7 +79,7 @@ public sealed class StatusCommand(DeploymentConfig config)
             && rows.Count(r => r.State == "running" && r.Modules.All(m => m.Healthy)) == expected
             && gateway is { Healthy: true };
         var overall = healthy ? StackHealth.Running : rows.All(r => r.State is "exited" or "stopped") && !stack.SupervisorAlive ? StackHealth.Stopped : StackHealth.Degraded;
-        return new StatusReport(overall, gatewayUrl, gateway, allRows, stack.State.Watch);
+        return new StatusReport(overall, gatewayUrl, gateway, allRows, stack.State.Watch) { Operation = stack.State.Operation };
     }
 
     private async Task<ModuleHealth> ProbeModuleAsync(HealthProbe probe, string baseUrl, string module, TimeSpan timeout, CancellationToken cancellationToken)

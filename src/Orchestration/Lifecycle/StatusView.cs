@@ -51,6 +51,7 @@ public static class StatusView
             if (row.LastLines.Count > 0) console.MarkupLine($"  last lines of {Markup.Escape(row.Log ?? "")}:");
             foreach (var line in row.LastLines) console.MarkupLine($"    {Markup.Escape(line)}");
         }
+        if (report.Operation is { } op) console.MarkupLine(OperationMarkup(op, DateTimeOffset.Now));
         foreach (var w in report.Watch)
         {
             var last = w.LastReloadAt is { } at
@@ -59,6 +60,17 @@ public static class StatusView
             console.MarkupLine($"Watch {Markup.Escape(w.Server)}: {(w.Watching ? "on" : "off")}, {Markup.Escape(last)}");
             if (w.LastError is { } error) console.MarkupLine($"  [red]{Markup.Escape(error)}[/]");
         }
+    }
+
+    /// <summary>"Operation: apply (3 instances from dev-config.yaml) in progress for 2.1 s", or the last one's outcome.</summary>
+    public static string OperationMarkup(OperationRecord op, DateTimeOffset now)
+    {
+        var what = Markup.Escape(op.Detail is null ? op.Name : $"{op.Name} ({op.Detail})");
+        if (op.InProgress) return $"Operation: [yellow]{what} in progress for {(now - op.StartedAt).TotalSeconds:0.0} s[/]";
+        var took = (op.FinishedAt!.Value - op.StartedAt).TotalSeconds;
+        return op.Error is null
+            ? $"Last operation: {what} [green]done[/] at {op.FinishedAt:HH:mm:ss} in {took:0.0} s"
+            : $"Last operation: {what} [red]failed[/] at {op.FinishedAt:HH:mm:ss} after {took:0.0} s: {Markup.Escape(op.Error.Split('\n')[0])}";
     }
 
     private static string StateMarkup(string state) => state switch

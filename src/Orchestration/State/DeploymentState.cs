@@ -16,6 +16,24 @@ public sealed record DeploymentState
     public required DateTimeOffset StartedAt { get; init; }
     public IReadOnlyList<ProcessRecord> Processes { get; init; } = [];
     public IReadOnlyList<WatchRecord> Watch { get; init; } = [];
+
+    /// <summary>The live operation in progress (Apply, Scale, a rolling Restart), or the last one's outcome.</summary>
+    public OperationRecord? Operation { get; init; }
+}
+
+/// <summary>One live operation on a running stack: what, since when, and (once over) how it ended.</summary>
+public sealed record OperationRecord
+{
+    public required string Name { get; init; }
+    public string? Detail { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Why it stopped; null when it succeeded (or is still running).</summary>
+    public string? Error { get; init; }
+
+    [JsonIgnore]
+    public bool InProgress => FinishedAt is null;
 }
 
 public enum ProcessKind

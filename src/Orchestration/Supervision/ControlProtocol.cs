@@ -13,14 +13,18 @@ public static class ControlCommands
     public const string ReloadNginx = "reload-nginx";
     public const string Restart = "restart";
 
-    /// <summary>Replaces the named instances one by one with no failed request (<see cref="ControlRequest.Names"/>, <see cref="ControlRequest.PlanPath"/>).</summary>
-    public const string RollingRestart = "rolling-restart";
+    /// <summary>
+    /// Brings the stack to the plan at <see cref="ControlRequest.PlanPath"/> with no failed request; the
+    /// instances in <see cref="ControlRequest.Names"/> are replaced even when unchanged (a rolling Restart);
+    /// <see cref="ControlRequest.Name"/> names the operation for Status ("apply", "scale", "restart").
+    /// </summary>
+    public const string Apply = "apply";
     public const string Stop = "stop";
     public const string LogsClean = "logs-clean";
 }
 
-/// <param name="Names">rolling-restart: the instances to replace, in order.</param>
-/// <param name="PlanPath">rolling-restart: a plan whose instances' specs (new build, new env) the replacements run.</param>
+/// <param name="Names">apply: instances to replace even when unchanged, in order.</param>
+/// <param name="PlanPath">apply: the plan the stack is to run.</param>
 public sealed record ControlRequest(string Command, string? Name = null, double? Timeout = null, IReadOnlyList<string>? Names = null, string? PlanPath = null);
 
 public sealed record ControlResponse

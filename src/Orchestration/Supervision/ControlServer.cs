@@ -100,12 +100,12 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
             case ControlCommands.StartNginx:
                 return Result(await supervisor.StartNginxAsync(CancellationToken.None).ConfigureAwait(false));
             case ControlCommands.ReloadNginx:
-                return Result(supervisor.ReloadNginx());
+                return Result(await supervisor.ReloadNginxAsync(CancellationToken.None).ConfigureAwait(false));
             case ControlCommands.Restart when request.Name is { } name:
                 return Result(await supervisor.RestartInstanceAsync(name, timeout, CancellationToken.None).ConfigureAwait(false));
-            case ControlCommands.RollingRestart when request.Names is { Count: > 0 } names:
-                var next = request.PlanPath is { } planPath ? SupervisorPlan.Load(planPath) : null;
-                return Result(await supervisor.RollingRestartAsync(names, next, CancellationToken.None).ConfigureAwait(false));
+            case ControlCommands.Apply when request.PlanPath is { } planPath:
+                var next = SupervisorPlan.Load(planPath);
+                return Result(await supervisor.ApplyAsync(next, request.Names ?? [], request.Name ?? "apply", CancellationToken.None).ConfigureAwait(false));
             case ControlCommands.LogsClean:
                 logs.TruncateAll();
                 return ControlResponse.Success();

@@ -16,13 +16,16 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
     /// Starts <paramref name="spec"/> on <paramref name="port"/>, waits until it is healthy, makes it the
     /// instance, then stops the old one. Null on success; on failure the old one keeps serving.
     /// </summary>
-    public async Task<string?> ReplaceAsync(SupervisedProcess process, ProcessSpec spec, int port, CancellationToken cancellationToken)
+    /// <param name="next">The instance's next shape (Apply: its modules and command may change with the spec); null keeps them.</param>
+    public async Task<string?> ReplaceAsync(SupervisedProcess process, ProcessSpec spec, int port, CancellationToken cancellationToken, InstancePlan? next = null)
     {
-        var replacement = runner.StartChild(WithPort(process, spec, port), out var failure);
+        var modules = next?.Modules ?? process.Modules;
+        var template = next is null ? process.ArgvTemplate : next.ArgvTemplate;
+        var replacement = runner.StartChild(WithPort(template, spec, port), out var failure);
         if (replacement is null) return failure;
         try
         {
-            var health = await WaitHealthyAsync(process, replacement, port, cancellationToken).ConfigureAwait(false);
+            var health = await WaitHealthyAsync(process.Name, modules, replacement, port, cancellationToken).ConfigureAwait(false);
             if (health is not null)
             {
                 await runner.StopChildAsync(replacement, cancellationToken).ConfigureAwait(false);
@@ -40,24 +43,30 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
 
         var old = process.Child;
         await runner.AdoptAsync(process, replacement, cancellationToken).ConfigureAwait(false);
-        lock (context.StateGate) process.Port = port;
+        lock (context.StateGate)
+        {
+            process.Port = port;
+            process.Modules = modules;
+            process.ArgvTemplate = template;
+        }
         if (old is not null) await runner.StopChildAsync(old, cancellationToken).ConfigureAwait(false);
         context.Logs.Event($"{process.Name} now runs pid {replacement.Pid} on port {port}");
         return null;
     }
 
-    private async Task<string?> WaitHealthyAsync(SupervisedProcess process, ChildProcess child, int port, CancellationToken cancellationToken)
+    /// <summary>Null once every module of <paramref name="child"/> answers healthy on <paramref name="port"/>; else why not.</summary>
+    public async Task<string?> WaitHealthyAsync(string name, IReadOnlyList<string> modules, ChildProcess child, int port, CancellationToken cancellationToken)
     {
         using var probe = new HealthProbe();
-        var target = HealthTarget.Instance(process.Name, child.Pid, port, context.Plan.ApiBaseUrl, process.Modules,
-            () => child.HasExited ? $"the replacement of {process.Name} exited: {child.Exited.Result}" : null,
+        var target = HealthTarget.Instance(name, child.Pid, port, context.Plan.ApiBaseUrl, modules,
+            () => child.HasExited ? $"{name} (pid {child.Pid}) exited: {child.Exited.Result}" : null,
             listensItself: child.Spec.Argv[0] == context.Plan.Dotnet);
         var failures = await new HealthWaiter(probe, context.Plan.Health).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
         return failures.Count == 0 ? null : failures[0].Reason;
     }
 
     /// <summary>The spec with every mention of the listening port moved to <paramref name="port"/>.</summary>
-    public static ProcessSpec WithPort(SupervisedProcess process, ProcessSpec spec, int port)
+    public static ProcessSpec WithPort(IReadOnlyList<string>? argvTemplate, ProcessSpec spec, int port)
     {
         var portText = port.ToString(CultureInfo.InvariantCulture);
         var env = new Dictionary<string, string>(spec.Environment)
@@ -65,7 +74,7 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{portText}",
             ["PORT"] = portText,
         };
-        var argv = process.ArgvTemplate is { } template ? template.Select(a => a.Replace("{port}", portText, StringComparison.Ordinal)).ToList() : spec.Argv;
+        var argv = argvTemplate is { } template ? template.Select(a => a.Replace("{port}", portText, StringComparison.Ordinal)).ToList() : spec.Argv;
         return spec with { Argv = argv, Environment = env };
     }
 }

@@ -16,6 +16,7 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
 {
     private static readonly TimeSpan GatewayDeadline = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RotationCheck = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReloadDeadline = TimeSpan.FromSeconds(10);
     private bool _followingErrorLog;
     private string? _configHash;
 
@@ -86,22 +87,48 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
         }
     }
 
-    /// <summary>Graceful reload: the caller has already proved the new config with nginx -t.</summary>
-    public string? Reload()
+    /// <summary>
+    /// Graceful reload with the newest config (nginx.next.conf moved over nginx.conf; the caller has
+    /// proved it with nginx -t), and a wait until nginx runs it: new workers started, the old ones
+    /// told to finish what they serve. Null once it does; else why not.
+    /// </summary>
+    public async Task<string?> ReloadAsync(CancellationToken cancellationToken)
     {
+        TakeNextConfig();
         _configHash = ConfigHash();
-        return Signal(Posix.SIGHUP, "reloaded");
+        var nginx = Current;
+        if (nginx is not { Child.HasExited: false } || nginx.Identity?.FindAlive() is null) return "nginx is not running";
+        var master = nginx.Identity.Pid;
+        var before = Workers(master);
+        var error = Signal(Posix.SIGHUP, "reloading");
+        if (error is not null) return error;
+        var reloaded = await Poll.UntilAsync(() => Task.FromResult(Workers(master).Except(before).Any()), ReloadDeadline, TimeSpan.FromMilliseconds(10), cancellationToken)
+            .ConfigureAwait(false);
+        if (!reloaded) return $"nginx (pid {master}) started no worker with the new config within {ReloadDeadline.TotalSeconds:0} s; see {context.Paths.NginxErrorLog}";
+        context.Logs.Event("nginx runs the new config");
+        return null;
     }
 
     /// <summary>
-    /// Reloads only when nginx.conf changed since nginx read it: a reload closes idle keepalive
+    /// Reloads only when the config changed since nginx read it: a reload closes idle keepalive
     /// connections, which a client racing its next request on one sees as a failure. A gateway that
     /// is down has nothing to reload (its restart reads the new file).
     /// </summary>
-    public void ReloadIfChanged()
+    public async Task<string?> ReloadIfChangedAsync(CancellationToken cancellationToken)
     {
-        if (ConfigHash() != _configHash) Reload();
+        TakeNextConfig();
+        if (ConfigHash() == _configHash) return null;
+        return Current is { Child.HasExited: false } ? await ReloadAsync(cancellationToken).ConfigureAwait(false) : null;
     }
+
+    private void TakeNextConfig()
+    {
+        if (File.Exists(context.Paths.NextNginxConf)) File.Move(context.Paths.NextNginxConf, context.Paths.NginxConf, overwrite: true);
+    }
+
+    /// <summary>The worker processes of the nginx master <paramref name="master"/> (its children in its group).</summary>
+    private static HashSet<int> Workers(int master) =>
+        ProcInfo.GroupMembers(master).Where(pid => pid != master && ProcInfo.Read(pid)?.ParentPid == master).ToHashSet();
 
     private string? ConfigHash()
     {

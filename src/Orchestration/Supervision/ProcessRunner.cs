@@ -94,6 +94,23 @@ internal sealed class ProcessRunner(SupervisorContext context)
         await ProcessTerminator.StopOneAsync(request, TimeSpan.FromSeconds(context.Plan.StopTimeoutSeconds), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Ends a process's current child the way Stop does (graceful signal to its group, SIGKILL after
+    /// <paramref name="timeout"/>); its exit is then expected, not a crash. Null when it had no child.
+    /// </summary>
+    public static async Task<StopOutcome?> StopProcessAsync(SupervisedProcess process, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (process.Child is null || process.Identity is null) return null;
+        process.Stopping = true;
+        if (process.Child.HasExited)
+            return new StopOutcome(process.Name, process.Child.Pid, StopResult.NotRunning, TimeSpan.Zero);
+        var record = process.ToRecord(string.Empty);
+        var outcome = await ProcessTerminator.StopOneAsync(record.ToStopRequest(), timeout, cancellationToken).ConfigureAwait(false);
+        // The runtime reaps at once; wait for our own bookkeeping to see it, briefly.
+        await Task.WhenAny(process.Child.Exited, Task.Delay(500, cancellationToken)).ConfigureAwait(false);
+        return outcome;
+    }
+
     private async Task OnExitedAsync(SupervisedProcess process, ChildProcess child, ChildExit exit)
     {
         if (!ReferenceEquals(process.Child, child)) return; // an older generation of a replaced process
@@ -152,7 +169,8 @@ internal sealed class ProcessRunner(SupervisorContext context)
         }
         try
         {
-            if (context.Stopping || !ReferenceEquals(process.Child, crashed)) return;
+            // Stopped meanwhile, replaced, or drained and forgotten (Apply): nothing to restart.
+            if (context.Stopping || process.Stopping || !ReferenceEquals(process.Child, crashed)) return;
             process.Restarts++;
             Logs.Event($"Restarting {process.Name} after a crash (restart {process.Restarts}, waited {decision.Delay.TotalSeconds:0.###} s)", "WARN");
             await SpawnAsync(process, context.Stopped).ConfigureAwait(false);

@@ -15,27 +15,27 @@ internal sealed class RollingRestart(SupervisorContext context, InstanceReplacer
 {
     private const int LogLines = 15;
 
-    /// <param name="specs">Instance name → the spec its replacement runs (a new build, a new env); others keep theirs.</param>
+    /// <param name="next">Instance name → what its replacement runs (a new build, a new env, new modules); others keep theirs.</param>
     /// <returns>Null when every instance was replaced; otherwise what failed, with the instance's last log lines.</returns>
-    public async Task<string?> RunAsync(IReadOnlyList<string> names, IReadOnlyDictionary<string, ProcessSpec> specs, CancellationToken cancellationToken)
+    public async Task<string?> RunAsync(IReadOnlyList<string> names, IReadOnlyDictionary<string, InstancePlan> next, CancellationToken cancellationToken)
     {
         List<SupervisedProcess> targets;
         lock (context.StateGate) targets = context.Processes.Where(p => p.Kind == ProcessKind.Instance && names.Contains(p.Name)).ToList();
         if (targets.FirstOrDefault(p => p.SparePort == 0) is { } noSpare)
             return $"{noSpare.Name} has no spare port to start its replacement on (the stack was started by an older version); run ./build.sh Restart --all-at-once once";
         context.Logs.Event($"Rolling restart of {string.Join(", ", targets.Select(p => p.Name))}");
-        var failures = await Task.WhenAll(targets.GroupBy(p => p.Server).Select(server => RollAsync(server.ToList(), specs, cancellationToken))).ConfigureAwait(false);
+        var failures = await Task.WhenAll(targets.GroupBy(p => p.Server).Select(server => RollAsync(server.ToList(), next, cancellationToken))).ConfigureAwait(false);
         var failed = failures.OfType<string>().ToList();
         context.Logs.Event(failed.Count == 0 ? "Rolling restart done" : "Rolling restart stopped: " + string.Join("; ", failed.Select(f => f.Split('\n')[0])), failed.Count == 0 ? "INFO" : "ERROR");
         return failed.Count == 0 ? null : string.Join("\n", failed);
     }
 
-    private async Task<string?> RollAsync(IReadOnlyList<SupervisedProcess> instances, IReadOnlyDictionary<string, ProcessSpec> specs, CancellationToken cancellationToken)
+    private async Task<string?> RollAsync(IReadOnlyList<SupervisedProcess> instances, IReadOnlyDictionary<string, InstancePlan> next, CancellationToken cancellationToken)
     {
         foreach (var process in instances)
         {
-            var spec = specs.GetValueOrDefault(process.Name) ?? process.Spec;
-            var failure = await replacer.ReplaceAsync(process, spec, process.SparePort, cancellationToken).ConfigureAwait(false);
+            var shape = next.GetValueOrDefault(process.Name);
+            var failure = await replacer.ReplaceAsync(process, shape?.Process ?? process.Spec, process.SparePort, cancellationToken, shape).ConfigureAwait(false);
             if (failure is not null) return Describe(process, $"its replacement failed: {failure}; the old instance keeps serving");
             failure = await replacer.ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false);
             if (failure is not null) return Describe(process, $"the new code serves on port {process.Port}, but it could not move back to {process.ConfiguredPort}: {failure}");

@@ -7,7 +7,7 @@ namespace Orchestration.Supervision;
 internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, string? server, int port, IReadOnlyList<string> modules, CrashPolicy crashes)
 {
     /// <summary>This process's crash history: the next restart's delay, or that it is given up.</summary>
-    public CrashPolicy Crashes { get; } = crashes;
+    public CrashPolicy Crashes { get; set; } = crashes;
 
     public ProcessSpec Spec { get; set; } = spec;
     public ProcessKind Kind { get; } = kind;
@@ -21,8 +21,8 @@ internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, stri
     public int SparePort { get; init; }
 
     /// <summary>A command server's argv with {port} left in, to start a replacement on another port.</summary>
-    public IReadOnlyList<string>? ArgvTemplate { get; init; }
-    public IReadOnlyList<string> Modules { get; } = modules;
+    public IReadOnlyList<string>? ArgvTemplate { get; set; }
+    public IReadOnlyList<string> Modules { get; set; } = modules;
     public string Name => Spec.Name;
 
     public ChildProcess? Child { get; set; }

@@ -54,52 +54,10 @@ public sealed partial class Supervisor
         }
     }
 
-    /// <summary>Stops one instance and starts it again (same port), counting a restart; its crash history starts over.</summary>
-    public Task<string?> RestartInstanceAsync(string name, TimeSpan timeout, CancellationToken cancellationToken) => UnderGateAsync<string?>(async () =>
-    {
-        SupervisedProcess? process;
-        lock (_context.StateGate) process = _context.Processes.FirstOrDefault(p => p.Name == name && p.Kind == ProcessKind.Instance);
-        if (process is null)
-            return $"No instance named '{name}'. Instances: {string.Join(", ", _context.Processes.Where(p => p.Kind == ProcessKind.Instance).Select(p => p.Name))}";
-        await StopProcessAsync(process, timeout, cancellationToken).ConfigureAwait(false);
-        process.Restarts++;
-        process.Crashes.Reset();
-        await _runner.SpawnAsync(process, cancellationToken).ConfigureAwait(false);
-        return null;
-    }, cancellationToken);
-
-    /// <summary>
-    /// Replaces the named instances in turn with no failed request, running the specs of
-    /// <paramref name="next"/> (a new build, a changed env); then reloads nginx if its config changed.
-    /// </summary>
-    public Task<string?> RollingRestartAsync(IReadOnlyList<string> names, SupervisorPlan? next, CancellationToken cancellationToken) => UnderGateAsync(async () =>
-    {
-        var known = _context.Processes.Where(p => p.Kind == ProcessKind.Instance).Select(p => p.Name).ToHashSet();
-        if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
-            return $"No instance named '{unknown}'. Instances: {string.Join(", ", known.Order())}";
-        var specs = next?.Instances.ToDictionary(i => i.Process.Name, i => i.Process) ?? [];
-        var failure = await _rolling.RunAsync(names, specs, cancellationToken).ConfigureAwait(false);
-        if (failure is null) _nginx.ReloadIfChanged();
-        return failure;
-    }, cancellationToken);
-
     private static async Task<IReadOnlyList<StopOutcome>> StopKindAsync(IEnumerable<SupervisedProcess> all, ProcessKind kind, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var outcomes = await Task.WhenAll(all.Where(p => p.Kind == kind).Select(p => StopProcessAsync(p, timeout, cancellationToken))).ConfigureAwait(false);
+        var outcomes = await Task.WhenAll(all.Where(p => p.Kind == kind).Select(p => ProcessRunner.StopProcessAsync(p, timeout, cancellationToken))).ConfigureAwait(false);
         return outcomes.OfType<StopOutcome>().ToList();
-    }
-
-    private static async Task<StopOutcome?> StopProcessAsync(SupervisedProcess process, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (process.Child is null || process.Identity is null) return null;
-        process.Stopping = true;
-        if (process.Child.HasExited)
-            return new StopOutcome(process.Name, process.Child.Pid, StopResult.NotRunning, TimeSpan.Zero);
-        var record = process.ToRecord(string.Empty);
-        var outcome = await ProcessTerminator.StopOneAsync(record.ToStopRequest(), timeout, cancellationToken).ConfigureAwait(false);
-        // The runtime reaps at once; wait for our own bookkeeping to see it, briefly.
-        await Task.WhenAny(process.Child.Exited, Task.Delay(500, cancellationToken)).ConfigureAwait(false);
-        return outcome;
     }
 }
 

@@ -9,7 +9,8 @@ namespace Orchestration.Supervision;
 /// parts over one shared runtime state (<see cref="SupervisorContext"/>). The
 /// <see cref="ProcessRunner"/> spawns, sees exits and restarts crashes; the <see cref="NginxRunner"/>
 /// runs the gateway; the <see cref="InstanceReplacer"/> swaps an instance without a failed request,
-/// and the <see cref="RollingRestart"/> does it for every instance in turn;
+/// the <see cref="RollingRestart"/> does it for instances in turn, and the <see cref="PlanApplier"/>
+/// brings the stack to a new plan (Apply, Scale, rolling Restart) with them;
 /// the <see cref="WatchReloader"/> rebuilds and replaces on a code change. The aggregate starts them
 /// in order and stops them in reverse, and it alone writes <c>state.json</c>.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed partial class Supervisor : IDisposable
     private readonly ProcessRunner _runner;
     private readonly NginxRunner _nginx;
     private readonly WatchReloader _watch;
-    private readonly RollingRestart _rolling;
+    private readonly PlanApplier _applier;
     private readonly ProcessRecord _self;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.Now;
     private bool _cleared;
@@ -32,7 +33,7 @@ public sealed partial class Supervisor : IDisposable
         _nginx = new NginxRunner(_context, _runner);
         var replacer = new InstanceReplacer(_context, _runner);
         _watch = new WatchReloader(_context, replacer);
-        _rolling = new RollingRestart(_context, replacer);
+        _applier = new PlanApplier(_context, _runner, replacer, new RollingRestart(_context, replacer), _nginx);
         var me = ProcInfo.Read(Environment.ProcessId)!;
         _self = new ProcessRecord
         {
@@ -68,6 +69,7 @@ public sealed partial class Supervisor : IDisposable
                 StartedAt = _startedAt,
                 Processes = _context.Processes.Select(p => p.ToRecord(_context.Paths.LogFor(p.Name))).ToList(),
                 Watch = _watch.Records(),
+                Operation = _operation,
             };
         }
     }
@@ -84,8 +86,8 @@ public sealed partial class Supervisor : IDisposable
     /// <summary>Starts nginx in the foreground under us and waits until the gateway accepts connections.</summary>
     public Task<string?> StartNginxAsync(CancellationToken cancellationToken) => UnderGateAsync(() => _nginx.StartAsync(cancellationToken), cancellationToken);
 
-    /// <summary>Graceful nginx reload: the caller has already proved the new config with nginx -t.</summary>
-    public string? ReloadNginx() => _nginx.Reload();
+    /// <summary>Graceful nginx reload onto the newest config: the caller has already proved it with nginx -t.</summary>
+    public Task<string?> ReloadNginxAsync(CancellationToken cancellationToken) => UnderGateAsync(() => _nginx.ReloadAsync(cancellationToken), cancellationToken);
 
     /// <summary>Called by Start once the stack is healthy: from now on a crashed instance or nginx is restarted.</summary>
     public void MarkStarted()

@@ -15,7 +15,8 @@ internal sealed class SupervisorContext(SupervisorPlan plan, LogRouter logs) : I
     private volatile bool _stopping;
     private volatile bool _autoRestart;
 
-    public SupervisorPlan Plan { get; } = plan;
+    /// <summary>What the stack runs: the plan it started from, or the last one applied.</summary>
+    public SupervisorPlan Plan { get; set; } = plan;
     public LogRouter Logs { get; } = logs;
     public StateStore Store { get; } = new(new LocalPaths(plan.LocalDir));
     public LocalPaths Paths => Store.Paths;

@@ -57,6 +57,9 @@ public sealed record InstancePlan
 
     /// <summary>A command server's argv with <c>{port}</c> still in it, so a replacement can listen elsewhere.</summary>
     public IReadOnlyList<string>? ArgvTemplate { get; init; }
+
+    /// <summary>A stamp of the .NET build it runs (its output's files, sizes and times): Apply replaces instances whose build changed.</summary>
+    public string? Build { get; init; }
 }
 
 /// <summary>

@@ -276,6 +276,16 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
         new BackendBuilder(Plan.Dotnet).BuildAsync(plan.Project!, Path.Combine(context.Paths.Root, "builds", plan.Servers[0], "out"), cancellationToken,
             [.. CompilerServer.BuildProperties(), .. BackendBuilder.RunOnlyProperties, .. extraProperties], CompilerServer.BuildEnvironment);
 
+    /// <summary>Watches what the plan says now (an Apply may add or remove reload: true servers); reloads in progress go on.</summary>
+    public void Rewatch()
+    {
+        if (!context.AutoRestart) return; // not started yet: MarkStarted starts watching
+        foreach (var w in _watchers) w.Dispose();
+        _watchers.Clear();
+        lock (context.StateGate) _watch.Clear();
+        Start();
+    }
+
     /// <summary>Stops watching; a reload in progress ends (its replacement is stopped) and frees the gate.</summary>
     public void Stop()
     {
