@@ -68,12 +68,13 @@ partial class Build
         var running = SupervisorPlan.Load(Deployment.Paths.Plan);
         var next = await BuildPlanAsync(ct);
         var changes = PlanChanges.Between(running, next, replaceAnyway);
-        if (changes.Refused.Count > 0)
-            throw new TargetFailedException("Cannot change the running stack this way; nothing was changed:\n  " + string.Join("\n  ", changes.Refused));
         var paths = Deployment.Paths;
         var gateway = File.Exists(paths.NextNginxConf) && File.Exists(paths.NginxConf)
             ? NginxConfigDiff.Between(File.ReadAllText(paths.NginxConf), File.ReadAllText(paths.NextNginxConf))
             : [];
+        if (changes.Refused.Count > 0 || DryRun) File.Delete(paths.NextNginxConf); // not to be taken by a later reload
+        if (changes.Refused.Count > 0)
+            throw new TargetFailedException("Cannot change the running stack this way; nothing was changed:\n  " + string.Join("\n  ", changes.Refused));
         var plan = changes.Describe(running, next).Concat(gateway.Count == 0 ? [] : ["nginx → graceful reload: " + string.Join("\n      ", gateway)]).ToList();
         if (plan.Count == 0 && running.ConfigHash == next.ConfigHash)
         {

@@ -73,12 +73,13 @@ internal sealed class PlanApplier(SupervisorContext context, ProcessRunner runne
         }
         await Task.WhenAll(started.Select(p => runner.SpawnAsync(p, cancellationToken))).ConfigureAwait(false);
         context.SaveState();
-        var failures = await Task.WhenAll(started.Select(p => p.Child is { } child
-            ? replacer.WaitHealthyAsync(p.Name, p.Modules, child, p.Port, cancellationToken)
-            : Task.FromResult<string?>($"{p.Name} could not be started"))).ConfigureAwait(false);
-        if (failures.OfType<string>().FirstOrDefault() is not { } failure) return new NewInstances(started, null);
+        var failures = await Task.WhenAll(started.Select(async p => (p.Name, Error: p.Child is { } child
+            ? await replacer.WaitHealthyAsync(p.Name, p.Modules, child, p.Port, cancellationToken).ConfigureAwait(false)
+            : "it could not be started"))).ConfigureAwait(false);
+        if (failures.FirstOrDefault(f => f.Error is not null) is not { Error: { } error } failed) return new NewInstances(started, null);
         await DrainAsync(started, "a new instance failed its health check", cancellationToken).ConfigureAwait(false);
-        return new NewInstances([], $"{failure}; nothing else was changed");
+        context.Logs.Flush();
+        return new NewInstances([], context.WithLastLines(failed.Name, $"the new instance failed its health check ({error}); nothing else was changed"));
     }
 
     /// <summary>Stops instances nginx no longer routes to (graceful, then forced after stop_timeout) and forgets them.</summary>

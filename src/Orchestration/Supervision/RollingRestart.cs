@@ -13,8 +13,6 @@ namespace Orchestration.Supervision;
 /// </summary>
 internal sealed class RollingRestart(SupervisorContext context, InstanceReplacer replacer)
 {
-    private const int LogLines = 15;
-
     /// <param name="next">Instance name → what its replacement runs (a new build, a new env, new modules); others keep theirs.</param>
     /// <returns>Null when every instance was replaced; otherwise what failed, with the instance's last log lines.</returns>
     public async Task<string?> RunAsync(IReadOnlyList<string> names, IReadOnlyDictionary<string, InstancePlan> next, CancellationToken cancellationToken)
@@ -36,19 +34,13 @@ internal sealed class RollingRestart(SupervisorContext context, InstanceReplacer
         {
             var shape = next.GetValueOrDefault(process.Name);
             var failure = await replacer.ReplaceAsync(process, shape?.Process ?? process.Spec, process.SparePort, cancellationToken, shape).ConfigureAwait(false);
-            if (failure is not null) return Describe(process, $"its replacement failed: {failure}; the old instance keeps serving");
+            if (failure is not null) return context.WithLastLines(process.Name, $"its replacement failed: {failure}; the old instance keeps serving");
             failure = await replacer.ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false);
-            if (failure is not null) return Describe(process, $"the new code serves on port {process.Port}, but it could not move back to {process.ConfiguredPort}: {failure}");
+            if (failure is not null) return context.WithLastLines(process.Name, $"the new code serves on port {process.Port}, but it could not move back to {process.ConfiguredPort}: {failure}");
             lock (context.StateGate) process.Restarts++;
             process.Crashes.Reset();
             context.SaveState();
         }
         return null;
-    }
-
-    private string Describe(SupervisedProcess process, string what)
-    {
-        var log = context.Paths.LogFor(process.Name);
-        return $"{process.Name}: {what}\n  last lines of {log}:\n    " + string.Join("\n    ", LogFiles.LastLines(log, LogLines));
     }
 }

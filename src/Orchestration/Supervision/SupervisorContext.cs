@@ -55,6 +55,14 @@ internal sealed class SupervisorContext(SupervisorPlan plan, LogRouter logs) : I
 
     public CrashPolicy NewCrashPolicy() => new(Plan.Restart);
 
+    /// <summary>A failure message about one process, with the last lines of its log (why it failed, in its own words).</summary>
+    public string WithLastLines(string name, string what)
+    {
+        const int lines = 15;
+        var log = Paths.LogFor(name);
+        return $"{name}: {what}\n  last lines of {log}:\n    " + string.Join("\n    ", LogFiles.LastLines(log, lines));
+    }
+
     public void Dispose()
     {
         Gate.Dispose();

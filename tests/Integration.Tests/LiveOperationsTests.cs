@@ -1,0 +1,159 @@
+using Orchestration.Benchmarks;
+using Orchestration.Processes;
+
+namespace Integration.Tests;
+
+/// <summary>Scale and Apply change a running stack with no failed request (issue 12), through the real gateway under load.</summary>
+public sealed class LiveOperationsTests
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+
+    [Fact]
+    public async Task Scale_up_then_down_under_load_fails_no_request_and_the_gateway_answers_from_the_new_set_only()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p));
+        await stack.RunOkAsync("Start");
+        var before = Pids(stack);
+        var url = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health";
+
+        RunResult? up = null;
+        var loadUp = await new LoadGenerator(url).RunDuringAsync(async _ => up = await stack.RunOkAsync("Scale", "--server", "broker", "--instances", "3"),
+            TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.3), CancellationToken.None);
+
+        Assert.True(loadUp.Requests > 100, $"only {loadUp.Requests} requests were sent");
+        Assert.True(loadUp.Failed == 0, $"{loadUp.Failed} of {loadUp.Requests} requests failed during Scale up: {loadUp.DescribeKinds()}\n{up}");
+        Assert.Contains("broker: 1 → 3 instances", up!.Output);
+        Assert.Equal(["broker-0", "broker-1", "broker-2"], await AnsweringAsync(url, 30));
+        Assert.Equal(before["broker-0"], Pids(stack)["broker-0"]); // kept, not replaced
+        Assert.Equal(before["nginx"], Pids(stack)["nginx"]); // reloaded, never restarted
+        Assert.Contains("instances: 3", File.ReadAllText(stack.ConfigPath));
+        var added = stack.State!.Processes.Where(p => p.Name is "broker-1" or "broker-2").ToList();
+
+        RunResult? down = null;
+        var loadDown = await new LoadGenerator(url).RunDuringAsync(async _ => down = await stack.RunOkAsync("Scale", "--server", "broker", "--instances", "1"),
+            TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.3), CancellationToken.None);
+
+        Assert.True(loadDown.Requests > 100, $"only {loadDown.Requests} requests were sent");
+        Assert.True(loadDown.Failed == 0, $"{loadDown.Failed} of {loadDown.Requests} requests failed during Scale down: {loadDown.DescribeKinds()}\n{down}");
+        Assert.Equal(["broker-0"], await AnsweringAsync(url, 20));
+        Assert.All(added, p => Assert.False(ProcInfo.IsRunning(p.Pid), $"the removed {p.Name} (pid {p.Pid}) must be gone"));
+        Assert.Equal(["broker-0", "datafeed-0", "nginx"], stack.State!.Processes.Select(p => p.Name));
+        Assert.Contains("instances: 1", File.ReadAllText(stack.ConfigPath));
+        var status = await stack.RunAsync("Status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("Last operation: scale", status.Output);
+    }
+
+    [Fact]
+    public async Task Apply_under_load_starts_a_new_server_replaces_a_changed_one_and_reloads_the_gateway_without_one_failed_request()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p));
+        await stack.RunOkAsync("Start");
+        var before = Pids(stack);
+        File.WriteAllText(stack.ConfigPath, Changed(stack.Ports));
+
+        var dry = await stack.RunOkAsync("Apply", "--dry-run");
+        Assert.Contains("datafeed: env LOG_LEVEL changed → rolling replace of datafeed-0", dry.Output);
+        Assert.Contains("quotes: new server, 2 instances → start quotes-0, quotes-1", dry.Output);
+        Assert.Contains("worker_connections 1024 → 2048", dry.Output);
+        Assert.Contains("nothing was changed", dry.Output);
+        Assert.Equal(before, Pids(stack));
+
+        RunResult? apply = null;
+        var load = await new LoadGenerator($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/datafeed/config").RunDuringAsync(
+            async _ => apply = await stack.RunOkAsync("Apply"), TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.3), CancellationToken.None);
+
+        Assert.True(load.Requests > 100, $"only {load.Requests} requests were sent");
+        Assert.True(load.Failed == 0, $"{load.Failed} of {load.Requests} requests failed during Apply: {load.DescribeKinds()}\n{apply}");
+        var after = Pids(stack);
+        Assert.NotEqual(before["datafeed-0"], after["datafeed-0"]);
+        Assert.False(ProcInfo.IsRunning(before["datafeed-0"]));
+        Assert.Equal(before["broker-0"], after["broker-0"]);
+        Assert.Equal(before["nginx"], after["nginx"]);
+        Assert.Equal(["broker-0", "datafeed-0", "quotes-0", "quotes-1", "nginx"], stack.State!.Processes.Select(p => p.Name));
+        Assert.Contains("worker_connections 2048;", File.ReadAllText(Path.Combine(stack.LocalDir, "nginx.conf")));
+        var environ = File.ReadAllText($"/proc/{after["datafeed-0"]}/environ").Split('\0');
+        Assert.Contains("LOG_LEVEL=debug", environ);
+
+        var again = await stack.RunOkAsync("Apply");
+        Assert.Contains("Nothing to change", again.Output);
+        var start = await stack.RunOkAsync("Start"); // the stack runs this config: Start has nothing to do
+        Assert.Contains("Already running", start.Output);
+    }
+
+    [Fact]
+    public async Task Start_on_a_changed_config_applies_it_live_and_a_port_change_is_refused_with_the_command_that_does_it()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p));
+        await stack.RunOkAsync("Start");
+        var before = Pids(stack);
+
+        File.WriteAllText(stack.ConfigPath, Configs.Default(stack.Ports, brokerInstances: 2));
+        var start = await stack.RunOkAsync("Start");
+        Assert.Contains("applying the change live", start.Output);
+        Assert.Equal(before["broker-0"], Pids(stack)["broker-0"]);
+        Assert.True(Pids(stack).ContainsKey("broker-1"));
+
+        var moved = Configs.Default(stack.Ports, brokerInstances: 2).Replace($"port: {stack.Ports[2]}", $"port: {stack.Ports[3]}");
+        File.WriteAllText(stack.ConfigPath, moved);
+        var refused = await stack.RunAsync("Apply");
+        Assert.True(refused.ExitCode != 0, refused.ToString());
+        Assert.Contains($"port {stack.Ports[2]} → {stack.Ports[3]}", refused.Output);
+        Assert.Contains("Restart --all-at-once", refused.Output);
+        Assert.Contains("nothing was changed", refused.Output);
+        Assert.Equal(before["datafeed-0"], Pids(stack)["datafeed-0"]);
+    }
+
+    [Fact]
+    public async Task A_new_instance_that_fails_its_health_check_stops_Scale_and_leaves_the_stack_and_the_config_as_they_were()
+    {
+        await using var stack = new TestStack(p => Configs.Python(p, "if [ \"$INSTANCE_NAME\" = app-1 ]; then echo \"fatal: app-1 has no license\" >&2; exit 3; fi; exec $APP"));
+        await stack.RunOkAsync("Start");
+        var before = Pids(stack);
+        var config = File.ReadAllText(stack.ConfigPath);
+
+        var scale = await stack.RunAsync("Scale", "--server", "app", "--instances", "2");
+
+        Assert.True(scale.ExitCode != 0, scale.ToString());
+        Assert.Contains("app-1", scale.Output);
+        Assert.Contains("fatal: app-1 has no license", scale.Output); // its last log lines
+        Assert.Contains("nothing else was changed", scale.Output);
+        Assert.Equal(config, File.ReadAllText(stack.ConfigPath));
+        Assert.Equal(before, Pids(stack));
+        using var response = await Http.GetAsync($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/health");
+        Assert.True(response.IsSuccessStatusCode);
+        var status = await stack.RunAsync("Status");
+        Assert.Contains("Last operation: scale", status.Output);
+        Assert.Contains("failed", status.Output);
+
+        var wrong = await stack.RunAsync("Scale", "--server", "ap", "--instances", "2");
+        Assert.True(wrong.ExitCode != 0, wrong.ToString());
+        Assert.Contains("--server ap: no such server; servers: app", wrong.Output);
+    }
+
+    /// <summary>The default layout with datafeed's env changed, a new server quotes (2 instances) and a gateway setting changed.</summary>
+    private static string Changed(TestPorts p)
+    {
+        var yaml = Configs.Default(p);
+        var datafeed = $"    port: {p[2]}\n    instances: 1\n    modules: [core, datafeed]\n    reload: false\n";
+        Assert.Contains(datafeed, yaml);
+        return yaml
+            .Replace($"nginx:\n  port: {p.Gateway}\n", $"nginx:\n  port: {p.Gateway}\n  worker_connections: 2048\n")
+            .Replace(datafeed, datafeed + "    env:\n      LOG_LEVEL: debug\n" +
+                $"  quotes:\n    port: {p[3]}\n    instances: 2\n    modules: [core]\n    reload: false\n");
+    }
+
+    private static Dictionary<string, int> Pids(TestStack stack) => stack.State!.Processes.ToDictionary(p => p.Name, p => p.Pid);
+
+    /// <summary>The X-Instance headers of <paramref name="count"/> requests through the gateway, sorted and distinct.</summary>
+    private static async Task<List<string>> AnsweringAsync(string url, int count)
+    {
+        var seen = new HashSet<string>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await Http.GetAsync(url);
+            seen.Add(response.Headers.GetValues("X-Instance").Single());
+        }
+        return seen.Order().ToList();
+    }
+}
