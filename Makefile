@@ -3,9 +3,12 @@
 config ?= dev-config.yaml
 output ?=
 timeout ?=
+server ?=
+instances ?=
+dry_run ?=
 
 .PHONY: backend-manager-start backend-manager-stop backend-manager-status backend-manager-restart \
-        backend-manager-gen-nginx-conf logs-tail logs-tail-nginx logs-clean test
+        backend-manager-scale backend-manager-apply backend-manager-gen-nginx-conf logs-tail logs-tail-nginx logs-clean test
 
 backend-manager-start:
 	./build.sh Start --config $(config)
@@ -18,6 +21,12 @@ backend-manager-status:
 
 backend-manager-restart:
 	./build.sh Restart --config $(config) $(if $(timeout),--timeout $(timeout))
+
+backend-manager-scale:
+	./build.sh Scale --config $(config) --server $(server) --instances $(instances) $(if $(dry_run),--dry-run)
+
+backend-manager-apply:
+	./build.sh Apply --config $(config) $(if $(dry_run),--dry-run)
 
 backend-manager-gen-nginx-conf:
 	./build.sh GenerateNginx --config $(config) --validate $(if $(output),--output $(output))

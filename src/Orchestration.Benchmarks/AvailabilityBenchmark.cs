@@ -3,9 +3,11 @@ using Orchestration.State;
 namespace Orchestration.Benchmarks;
 
 /// <summary>
-/// Failed requests under a steady load through the gateway while the stack is replaced: during a
-/// rolling <c>Restart</c> (issue 12's goal: zero), during <c>Restart --all-at-once</c> (stop then
-/// start, as the guide's tool does), and during a watch-mode reload (issue 7's goal: zero).
+/// Failed requests under a steady load through the gateway while the stack is replaced or changed:
+/// during a rolling <c>Restart</c>, <c>Restart --server</c>, <c>Scale</c> up and down and <c>Apply</c>
+/// of an env change, a new server, a gateway setting and the way back (issue 12's goal: zero for each),
+/// during <c>Restart --all-at-once</c> (stop then start, as the guide's tool does), and during a
+/// watch-mode reload (issue 7's goal: zero).
 /// </summary>
 public sealed class AvailabilityBenchmark(BenchmarkContext context)
 {
@@ -36,8 +38,44 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
             Row("during Restart --all-at-once", allAtOnce, "stop then start: the gateway is down in between"),
         };
         rows.Add(await WatchReloadAsync(stack, url, settle, cancellationToken).ConfigureAwait(false));
+        rows.AddRange(await LiveOperationsAsync(stack, url, settle, cancellationToken).ConfigureAwait(false));
         return new BenchmarkSection("availability", $"Failed requests under steady load through the gateway (4 workers, GET {LoadPath})", Columns, rows,
             "failed = non-2xx + connection errors; each failure pauses its worker 10 ms. Goal for a rolling Restart and a watch-mode reload: 0 failed.");
+    }
+
+    /// <summary>
+    /// Each live operation under the same load: the load crosses datafeed-0, so datafeed is the server
+    /// restarted, scaled and changed. The config goes back to what it was at the end (the last row).
+    /// </summary>
+    private async Task<IReadOnlyList<BenchmarkRow>> LiveOperationsAsync(BenchmarkStack stack, string url, TimeSpan settle, CancellationToken cancellationToken)
+    {
+        var original = File.ReadAllText(stack.ConfigPath);
+        const string datafeed = "    modules: [core, datafeed]\n    reload: true\n";
+        if (!original.Contains(datafeed, StringComparison.Ordinal)) throw new BenchmarkException($"{stack.ConfigPath} does not have the default datafeed server");
+        var quotesPort = Processes.PortProbe.PickFree();
+        var withEnv = original.Replace(datafeed, datafeed + "    env:\n      LOG_LEVEL: debug\n", StringComparison.Ordinal);
+        var withServer = withEnv.Replace("websocket:\n", $"  quotes:\n    port: {quotesPort}\n    modules: [core]\n    reload: false\nwebsocket:\n", StringComparison.Ordinal);
+        var withGateway = withServer.Replace("worker_connections: 1024", "worker_connections: 2048", StringComparison.Ordinal);
+        var steps = new (string Name, string Note, string? Config, string Target, string[] Arguments)[]
+        {
+            ("during Restart --server datafeed", "its one instance replaced on its spare port, health-gated", null, "Restart", ["--server", "datafeed"]),
+            ("during Scale up (datafeed 1 → 3)", "new instances health-gated, then nginx reloaded onto them", null, "Scale", ["--server", "datafeed", "--instances", "3"]),
+            ("during Scale down (datafeed 3 → 1)", "nginx reloaded off them, then they drain", null, "Scale", ["--server", "datafeed", "--instances", "1"]),
+            ("during Apply: env change (datafeed)", "rolling replace", withEnv, "Apply", []),
+            ("during Apply: a new server", "started, health-gated, then routed", withServer, "Apply", []),
+            ("during Apply: a gateway setting", "worker_connections 1024 → 2048: graceful reload", withGateway, "Apply", []),
+            ("during Apply: back to the first config", "server removed and drained, env and gateway back", original, "Apply", []),
+        };
+        var rows = new List<BenchmarkRow>();
+        foreach (var step in steps)
+        {
+            if (step.Config is not null) await File.WriteAllTextAsync(stack.ConfigPath, step.Config, cancellationToken).ConfigureAwait(false);
+            var result = await new LoadGenerator(url).RunDuringAsync(
+                async ct => (await stack.RunAsync(step.Target, step.Arguments, ct).ConfigureAwait(false)).EnsureOk(), settle, settle, cancellationToken).ConfigureAwait(false);
+            context.Log($"{step.Name[7..]} under load: {result.Failed} of {result.Requests} requests failed");
+            rows.Add(Row(step.Name, result, step.Note + "; goal 0 failed"));
+        }
+        return rows;
     }
 
     private static BenchmarkRow Row(string name, LoadResult r, string? note) => new(name, new Dictionary<string, double?>

@@ -36,9 +36,9 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     /// <summary>
     /// The default layout of dev-config.yaml (broker: core+broker, datafeed: core+datafeed, one instance each,
-    /// reload on) on free ports. Ports[1] is broker-0, Ports[2] datafeed-0.
+    /// reload on) on free ports. Ports[1] is broker-0, Ports[2] datafeed-0 (with room to scale datafeed to 3).
     /// </summary>
-    public static BenchmarkStack Default(BenchmarkContext context) => Create(context, [1, 1, 1], p => $"""
+    public static BenchmarkStack Default(BenchmarkContext context) => Create(context, [1, 1, 3], p => $"""
         # Benchmark stack: the layout of dev-config.yaml on free ports.
         api_base_url: "/api/v1"
         nginx:

@@ -16,7 +16,7 @@ public sealed class BenchmarkTests
     {
         var output = Path.Combine(Path.GetTempPath(), $"orch-bench-test-{Guid.NewGuid():N}.json");
         var benchDirsBefore = BenchDirectories();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(240)); // ~110 s here; room for a slower CI day
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(300)); // ~130 s here; room for a slower CI day
         var clock = Stopwatch.StartNew();
         try
         {
@@ -65,6 +65,9 @@ public sealed class BenchmarkTests
             // Every failed request is counted and said what it was (stop then start drops some).
             Assert.True(Number(allAtOnce, "failed") <= Number(allAtOnce, "requests"), $"{allAtOnce}");
             Assert.True(Number(allAtOnce, "failed") == 0 || allAtOnce["note"]?.GetValue<string>().Contains("failures:") == true, $"{allAtOnce}");
+            var live = availability.Where(r => Name(r).StartsWith("during Scale") || Name(r).StartsWith("during Apply") || Name(r).StartsWith("during Restart --server")).ToList();
+            Assert.Equal(7, live.Count);
+            Assert.All(live, r => Assert.True(Number(r, "requests") > 0 && Number(r, "failed") == 0, $"a live operation must not fail a request: {r}"));
             var watch = availability.Single(r => Name(r).Contains("watch"));
             Assert.True(Number(watch, "requests") > 0 && Number(watch, "failed") == 0, $"{watch}");
 

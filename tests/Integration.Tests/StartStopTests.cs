@@ -133,19 +133,21 @@ public sealed class StartStopTests
     }
 
     [Fact]
-    public async Task Start_after_the_config_changed_asks_for_a_Restart_which_applies_it()
+    public async Task Restart_after_the_config_changed_applies_it_and_replaces_every_instance_while_nginx_keeps_running()
     {
         await using var stack = new TestStack(p => Configs.Default(p));
         await stack.RunOkAsync("Start");
+        var before = stack.State!.Processes.ToDictionary(p => p.Name, p => p.Pid);
         File.WriteAllText(stack.ConfigPath, Configs.Default(stack.Ports, brokerInstances: 2));
 
-        var start = await stack.RunAsync("Start");
+        var restart = await stack.RunOkAsync("Restart");
 
-        Assert.True(start.ExitCode != 0, start.ToString());
-        Assert.Contains("Restart", start.Output);
-        Assert.DoesNotContain(stack.State!.Processes, p => p.Name == "broker-1");
-        await stack.RunOkAsync("Restart");
-        Assert.Contains(stack.State!.Processes, p => p.Name == "broker-1" && p.Identity.FindAlive() is not null);
+        Assert.Contains("applying it while every instance is replaced", restart.Output);
+        var after = stack.State!.Processes.ToDictionary(p => p.Name, p => p);
+        Assert.NotNull(after["broker-1"].Identity.FindAlive());
+        Assert.NotEqual(before["broker-0"], after["broker-0"].Pid);
+        Assert.NotEqual(before["datafeed-0"], after["datafeed-0"].Pid);
+        Assert.Equal(before["nginx"], after["nginx"].Pid);
     }
 
     [Fact]
