@@ -16,7 +16,7 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
     private static readonly IReadOnlyList<BenchmarkColumn> Columns =
     [
         new("requests", "requests", "0"), new("failed", "failed", "0"), new("failed_pct", "failed %", "0.00"),
-        new("outage_s", "first→last failure s", "0.000"), new("action_s", "action s", "0.000"),
+        new("outage_s", "first→last failure s", "0.000"), new("action_s", "action s", "0.000"), new("retried", "retried", "0"),
     ];
 
     /// <summary>The path under load: a REST call that crosses the gateway to datafeed-0.</summary>
@@ -40,7 +40,9 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
         rows.Add(await WatchReloadAsync(stack, url, settle, cancellationToken).ConfigureAwait(false));
         rows.AddRange(await LiveOperationsAsync(stack, url, settle, cancellationToken).ConfigureAwait(false));
         return new BenchmarkSection("availability", $"Failed requests under steady load through the gateway (4 workers, GET {LoadPath})", Columns, rows,
-            "failed = non-2xx + connection errors; each failure pauses its worker 10 ms. Goal for a rolling Restart and a watch-mode reload: 0 failed.");
+            "failed = non-2xx + connection errors; each failure pauses its worker 10 ms. Goal for a rolling Restart, Scale, Apply and a watch-mode reload: 0 failed. " +
+            "retried = requests sent once more because a graceful nginx reload closed their keepalive connection as they were sent (HTTP's keepalive race, RFC 9112 §9.3.1; " +
+            "browsers retry these too): at most one per connection per reload, and only on rows that reload nginx.");
     }
 
     /// <summary>
@@ -85,6 +87,7 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
         ["failed_pct"] = r.Requests > 0 ? 100.0 * r.Failed / r.Requests : null,
         ["outage_s"] = r.OutageSeconds ?? 0,
         ["action_s"] = r.ActionTime.TotalSeconds,
+        ["retried"] = r.Retried,
     }, r.Failed == 0 ? note : $"{note}; failures: {r.DescribeKinds()}");
 
     /// <summary>True when the running stack's supervisor watches some server's sources (watch mode exists and is on).</summary>
