@@ -30,10 +30,10 @@ public sealed partial record ImageNames
         prefix = prefix.TrimEnd('/');
         if (!PrefixShape().IsMatch(prefix))
             throw new ArgumentException(
-                $"--image-prefix: '{prefix}' is not a registry and repository path. Fix: use lower-case letters, digits, '.', '-', '_' and '/', with an optional registry port, e.g. registry.example.com:5000/team.", nameof(prefix));
+                $"--image-prefix: '{prefix}' is not a registry and repository path. Fix: use lower-case letters, digits, '.', '-', '_' and '/', with an optional registry port, e.g. registry.example.com:5000/team.");
         if (!TagShape().IsMatch(tag))
             throw new ArgumentException(
-                $"image tag '{tag}' is not a valid tag. Fix: use up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'.", nameof(tag));
+                $"image tag '{tag}' is not a valid tag. Fix: use up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'.");
         Prefix = prefix;
         Tag = tag;
     }

@@ -23,6 +23,26 @@ public sealed record KubernetesExportOptions
 
     public ClusterGateway Gateway { get; init; } = ClusterGateway.Nginx;
 
+    /// <summary>
+    /// Options from the command line's values, each problem with its fix; an invalid value leaves its
+    /// default in the options, so the deployment's own problems can be listed with them at once.
+    /// </summary>
+    public static (KubernetesExportOptions Options, IReadOnlyList<string> Problems) From(string? @namespace, string? ingress, string? imagePrefix, string tag)
+    {
+        var problems = new List<string>();
+        var gateway = ClusterGateway.Nginx;
+        try { gateway = ParseIngress(ingress); }
+        catch (KubernetesExportException ex) { problems.AddRange(ex.Problems); }
+        ImageNames images;
+        try { images = new ImageNames(imagePrefix ?? ImageNames.DefaultPrefix, tag); }
+        catch (ArgumentException ex)
+        {
+            problems.Add(ex.Message);
+            images = new ImageNames(ImageNames.DefaultPrefix, "latest");
+        }
+        return (new KubernetesExportOptions { Namespace = @namespace ?? DefaultNamespace, Images = images, Gateway = gateway }, problems);
+    }
+
     /// <summary>The gateway for a <c>--ingress</c> value: none gives our nginx, <c>nginx</c> an ingress-nginx Ingress.</summary>
     /// <exception cref="KubernetesExportException">Any other controller.</exception>
     public static ClusterGateway ParseIngress(string? value) => value switch

@@ -173,6 +173,20 @@ public sealed class KubernetesMappingTests
         Assert.StartsWith("--ingress: 'traefik' is not a supported Ingress controller. Fix: use --ingress nginx", error.Message);
     }
 
+    [Fact]
+    public void Bad_command_line_values_are_listed_together_with_the_deployments_own_problems()
+    {
+        var (options, problems) = KubernetesExportOptions.From("Team_A", "traefik", "Foo/Bar", "v1");
+
+        var all = problems.Concat(KubernetesNames.Problems(Export.Config("dev"), options)).ToList();
+
+        Assert.Equal(3, all.Count);
+        Assert.StartsWith("--ingress: 'traefik'", all[0]);
+        Assert.StartsWith("--image-prefix: 'Foo/Bar' is not a registry and repository path. Fix:", all[1]);
+        Assert.EndsWith("e.g. registry.example.com:5000/team.", all[1]);
+        Assert.StartsWith("--namespace: 'Team_A'", all[2]);
+    }
+
     [Theory]
     [MemberData(nameof(Export.Configs), MemberType = typeof(Export))]
     public void The_gateway_config_is_the_renderers_with_every_upstream_at_its_service_name(string name)
