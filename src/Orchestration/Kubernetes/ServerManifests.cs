@@ -6,14 +6,17 @@ namespace Orchestration.Kubernetes;
 
 /// <summary>
 /// One server as a Deployment (replicas = instances, every replica on the server's port in a pod of
-/// its own) and a ClusterIP Service in front of its ready replicas.
+/// its own) and a ClusterIP Service in front of its ready replicas; with several instances, a
+/// PodDisruptionBudget too, so a node drain takes one replica at a time as a rolling update does.
 /// </summary>
 public static class ServerManifests
 {
     public const string Component = "backend";
 
     public static IReadOnlyList<IKubernetesObject> For(DeploymentConfig config, ServerConfig server, KubernetesExportOptions options, ObjectLabels labels) =>
-        [Deployment(config, server, options, labels), Service(server, labels)];
+        server.Instances > 1
+            ? [Deployment(config, server, options, labels), Service(server, labels), DisruptionBudget(server, labels)]
+            : [Deployment(config, server, options, labels), Service(server, labels)];
 
     public static V1Deployment Deployment(DeploymentConfig config, ServerConfig server, KubernetesExportOptions options, ObjectLabels labels)
     {
@@ -47,6 +50,19 @@ public static class ServerManifests
     public static V1Service Service(ServerConfig server, ObjectLabels labels) =>
         Workloads.Service(labels, server.Name, Component,
             [new V1ServicePort { Name = ModuleProbes.PortName, Port = server.Port, TargetPort = ModuleProbes.PortName, Protocol = "TCP" }]);
+
+    /// <summary>At most one replica of the server away at a time for a voluntary disruption (a node drain).</summary>
+    public static V1PodDisruptionBudget DisruptionBudget(ServerConfig server, ObjectLabels labels) => new()
+    {
+        ApiVersion = "policy/v1",
+        Kind = "PodDisruptionBudget",
+        Metadata = labels.Metadata(server.Name, server.Name, Component),
+        Spec = new V1PodDisruptionBudgetSpec
+        {
+            MaxUnavailable = 1,
+            Selector = new V1LabelSelector { MatchLabels = labels.Selector(server.Name) },
+        },
+    };
 
     /// <summary>
     /// The supervisor's environment for this server's instances, in a pod: <c>INSTANCE_NAME</c> is the

@@ -46,7 +46,13 @@ public sealed class KubernetesMappingTests
             Assert.Equal(port.Name, servicePort.TargetPort.Value);
             Assert.Equal(deployment.Spec.Selector.MatchLabels, service.Spec.Selector);
             Assert.All(service.Spec.Selector, kv => Assert.Equal(kv.Value, deployment.Spec.Template.Metadata.Labels[kv.Key]));
+
+            var budget = Export.Single<V1PodDisruptionBudget>(objects, server.Name);
+            Assert.Equal("1", budget.Spec.MaxUnavailable.Value);
+            Assert.Equal(deployment.Spec.Selector.MatchLabels, budget.Spec.Selector.MatchLabels);
         }
+        // One instance: a budget would block every drain or allow everything, so there is none.
+        Assert.Empty(Export.Objects(Export.Config("dev")).OfType<V1PodDisruptionBudget>());
     }
 
     [Fact]
