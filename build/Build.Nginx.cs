@@ -9,7 +9,7 @@ using Serilog;
 /// <summary>The gateway: find or install nginx, render and prove its config, reload it.</summary>
 partial class Build
 {
-    [Parameter("GenerateNginx: where to write the config (default <local_dir>/nginx.conf)")]
+    [Parameter("GenerateNginx: where to write the config (default <local_dir>/nginx.conf); ExportKubernetes: the folder for the manifests (default k8s)")]
     readonly string? Output;
 
     [Parameter("GenerateNginx: check the written config with the real nginx -t")]

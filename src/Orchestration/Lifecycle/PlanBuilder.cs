@@ -1,4 +1,3 @@
-using System.Globalization;
 using Orchestration.Config;
 using Orchestration.IO;
 using Orchestration.Nginx;
@@ -56,18 +55,7 @@ public static class PlanBuilder
     private static ProcessSpec InstanceProcess(DeploymentConfig config, InstanceSpec instance, IReadOnlyDictionary<string, string> builtBackends, string dotnet)
     {
         var server = instance.Server;
-        var modules = string.Join(',', instance.Modules);
-        var env = new Dictionary<string, string>
-        {
-            ["ENABLED_MODULES"] = modules,
-            ["INSTANCE_NAME"] = instance.Name,
-            ["ASPNETCORE_URLS"] = instance.Url,
-            ["API_BASE_URL"] = config.ApiBaseUrl,
-            ["PORT"] = instance.Port.ToString(CultureInfo.InvariantCulture),
-            ["DOTNET_NOLOGO"] = "1",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-        };
-        foreach (var (key, value) in server.Env) env[key] = value;
+        var env = InstanceEnvironment.Local(config, instance);
 
         if (server.Command is not null)
         {

@@ -16,6 +16,13 @@ public static class NginxCommands
     public static IReadOnlyList<string> Foreground(string nginxBinary, string confPath, LocalPaths paths, bool errorLogFlag = true) =>
         [nginxBinary, .. Common(confPath, paths, errorLogFlag), "-g", "daemon off;"];
 
+    /// <summary>
+    /// Runs nginx in the foreground with its prefix in <paramref name="prefix"/> and its startup error
+    /// log in <paramref name="errorLog"/> (a file, or <c>stderr</c>): what a container runs.
+    /// </summary>
+    public static IReadOnlyList<string> Foreground(string nginxBinary, string confPath, string prefix, string errorLog) =>
+        [nginxBinary, "-c", confPath, "-p", EnsureTrailingSlash(prefix), "-e", errorLog, "-g", "daemon off;"];
+
     /// <summary>Checks a config: quiet unless something is wrong.</summary>
     public static IReadOnlyList<string> Test(string nginxBinary, string confPath, LocalPaths paths, bool errorLogFlag = true) =>
         [nginxBinary, "-t", "-q", .. Common(confPath, paths, errorLogFlag)];

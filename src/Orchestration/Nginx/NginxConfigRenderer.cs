@@ -25,6 +25,18 @@ public sealed record NginxRenderOptions
     /// once, and the instance gets traffic again the moment it is back.
     /// </summary>
     public IReadOnlyDictionary<string, int>? SparePorts { get; init; }
+
+    /// <summary>Where each upstream points; null: this machine's instance ports and <see cref="SparePorts"/>.</summary>
+    public IUpstreamAddresses? Upstreams { get; init; }
+
+    /// <summary>The pid file and logs; null: under local_dir.</summary>
+    public NginxFiles? Files { get; init; }
+
+    /// <summary>How the file is made and run, for its header comment (the rest of the first line and any more lines).</summary>
+    public string Origin { get; init; } = DefaultOrigin;
+
+    public const string DefaultOrigin = "rewritten on every start, do not edit.\n" +
+        "# Runs in the foreground under the supervisor: nginx -c <this file> -p <local_dir> -g \"daemon off;\"";
 }
 
 /// <summary>
@@ -54,27 +66,30 @@ public static class NginxConfigRenderer
         var modules = config.Servers.SelectMany(s => s.Modules).Distinct(StringComparer.Ordinal).ToList();
 
         var workers = options.Workers ?? NginxWorkers.Caller(paths);
+        var files = options.Files ?? NginxFiles.Under(paths);
+        var upstreams = options.Upstreams ?? new LocalInstanceAddresses(options.SparePorts);
         var model = new ScriptObject
         {
             ["config_file"] = Path.GetFileName(config.ConfigPath),
+            ["origin"] = options.Origin,
             ["user"] = workers.User,
             ["worker_processes"] = config.Nginx.WorkerProcesses,
             ["worker_connections"] = config.Nginx.WorkerConnections.ToString(CultureInfo.InvariantCulture),
-            ["pid"] = Quote(paths.NginxPid),
-            ["error_log"] = Quote(paths.NginxErrorLog),
-            ["access_log"] = Quote(paths.NginxAccessLog),
+            ["pid"] = Quote(files.Pid),
+            ["error_log"] = Quote(files.ErrorLog),
+            ["access_log"] = Quote(files.AccessLog),
             ["temp_paths"] = NginxDirectories.TempKinds.Select(k => Obj(("directive", k + "_temp_path"), ("path", Quote(Path.Combine(workers.TempRoot, k))))).ToList(),
             ["upstreams"] = config.Servers.Select(s => Obj(
                 ("name", UpstreamName(s.Name)),
-                ("servers", UpstreamServers(s, options)))).ToList(),
+                ("servers", upstreams.For(s).ToList()))).ToList(),
             ["listen"] = Listen(config.Nginx),
             ["base"] = config.ApiBaseUrl,
             ["docs"] = $"{config.ApiBaseUrl}/{ModuleNames.Core}/docs",
-            ["rest"] = modules.Select(m => Location(m, config.ServerForModule(m) ?? first, $"{config.ApiBaseUrl}/{m}/", options)).ToList(),
+            ["rest"] = modules.Select(m => Location(m, config.ServerForModule(m) ?? first, $"{config.ApiBaseUrl}/{m}/", upstreams)).ToList(),
             ["websockets"] = config.WebSocket.RoutingStrategy == RoutingStrategy.Path
-                ? config.WebSocketRoutes.Select(r => Location(r.Route, Server(config, r.Server), $"{config.ApiBaseUrl}/{r.Route}/ws", options)).ToList()
+                ? config.WebSocketRoutes.Select(r => Location(r.Route, Server(config, r.Server), $"{config.ApiBaseUrl}/{r.Route}/ws", upstreams)).ToList()
                 : new List<ScriptObject>(),
-            ["query"] = config.WebSocket.RoutingStrategy == RoutingStrategy.QueryParam ? QueryModel(config, options) : null,
+            ["query"] = config.WebSocket.RoutingStrategy == RoutingStrategy.QueryParam ? QueryModel(config, upstreams) : null,
             ["tls"] = TlsModel(config.Nginx, options),
             ["timeouts"] = Obj(
                 ("client_header", Seconds(config.Nginx.Timeouts.ClientHeaderSeconds)),
@@ -94,44 +109,39 @@ public static class NginxConfigRenderer
         return model;
     }
 
-    private static List<string> UpstreamServers(ServerConfig server, NginxRenderOptions options)
-    {
-        var spares = Spares(server, options);
-        var primary = spares.Count == 0 ? "max_fails=1 fail_timeout=5s" : "max_fails=0";
-        return Enumerable.Range(0, server.Instances)
-            .Select(i => $"127.0.0.1:{(server.Port + i).ToString(CultureInfo.InvariantCulture)} {primary}")
-            .Concat(spares.Select(p => $"127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)} backup"))
-            .ToList();
-    }
+    /// <summary>nginx tries each server of an upstream once: a restarting instance is not a client error.</summary>
+    private static string Tries(ServerConfig server, IUpstreamAddresses upstreams) =>
+        upstreams.For(server).Count.ToString(CultureInfo.InvariantCulture);
 
-    private static List<int> Spares(ServerConfig server, NginxRenderOptions options) =>
-        Enumerable.Range(0, server.Instances)
-            .Select(i => options.SparePorts is { } spares && spares.TryGetValue($"{server.Name}-{i}", out var port) ? port : 0)
-            .Where(p => p > 0).ToList();
-
-    private static string Tries(ServerConfig server, NginxRenderOptions options) =>
-        (server.Instances + Spares(server, options).Count).ToString(CultureInfo.InvariantCulture);
-
-    private static ScriptObject Location(string module, ServerConfig server, string path, NginxRenderOptions options) => Obj(
+    private static ScriptObject Location(string module, ServerConfig server, string path, IUpstreamAddresses upstreams) => Obj(
         ("module", module),
         ("server", server.Name),
         ("path", path),
         ("upstream", UpstreamName(server.Name)),
-        ("tries", Tries(server, options)));
+        ("tries", Tries(server, upstreams)));
 
-    private static ScriptObject QueryModel(DeploymentConfig config, NginxRenderOptions options)
+    /// <summary>
+    /// What a client of the query_param strategy gets with a 400 when its query parameter names no
+    /// WebSocket route; the Kubernetes Ingress answers with the same words.
+    /// </summary>
+    public static string UnknownRouteReason(DeploymentConfig config)
+    {
+        var routes = config.WebSocketRoutes.Select(r => r.Route).ToList();
+        return routes.Count == 0
+            ? "no websocket routes are configured"
+            : $"unknown or missing query parameter '{config.WebSocket.QueryParamName}'; use one of: {string.Join(", ", routes)}";
+    }
+
+    private static ScriptObject QueryModel(DeploymentConfig config, IUpstreamAddresses upstreams)
     {
         var param = config.WebSocket.QueryParamName;
-        var routes = config.WebSocketRoutes.Select(r => r.Route).ToList();
-        var reason = routes.Count == 0
-            ? "no websocket routes are configured"
-            : $"unknown or missing query parameter '{param}'; use one of: {string.Join(", ", routes)}";
+        var reason = UnknownRouteReason(config);
         return Obj(
             ("param", param),
             ("location", $"{config.ApiBaseUrl}/ws"),
             ("base", config.ApiBaseUrl),
             ("reason", reason),
-            ("tries", config.Servers.Max(s => int.Parse(Tries(s, options), CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture)),
+            ("tries", config.Servers.Max(s => upstreams.For(s).Count).ToString(CultureInfo.InvariantCulture)),
             ("entries", config.WebSocketRoutes.Select(r => Obj(("value", r.Route), ("upstream", UpstreamName(r.Server)))).ToList()));
     }
 

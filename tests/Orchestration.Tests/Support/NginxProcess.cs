@@ -25,18 +25,24 @@ public sealed class NginxProcess : IAsyncDisposable
         var check = await TestNginx.RenderAndTestAsync(config);
         if (!check.Success) throw new InvalidOperationException(check + "\n" + File.ReadAllText(config.Paths.NginxConf));
 
-        var argv = NginxCommands.Foreground(TestNginx.Binary, config);
+        return await StartAsync(config.Paths, config.Nginx.Port, cancellationToken);
+    }
+
+    /// <summary>Runs the config already at <paramref name="paths"/>' nginx.conf, listening on <paramref name="port"/>.</summary>
+    public static async Task<NginxProcess> StartAsync(LocalPaths paths, int port, CancellationToken cancellationToken)
+    {
+        var argv = NginxCommands.Foreground(TestNginx.Binary, paths.NginxConf, paths);
         var info = new ProcessStartInfo(argv[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in argv.Skip(1)) info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("nginx did not start");
-        var nginx = new NginxProcess(process, config.Paths);
+        var nginx = new NginxProcess(process, paths);
         process.OutputDataReceived += (_, e) => nginx.Append(e.Data);
         process.ErrorDataReceived += (_, e) => nginx.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            await nginx.WaitListeningAsync(config.Nginx.Port, cancellationToken);
+            await nginx.WaitListeningAsync(port, cancellationToken);
         }
         catch
         {
