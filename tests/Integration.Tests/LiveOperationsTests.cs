@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Orchestration.Benchmarks;
 using Orchestration.Processes;
+using Orchestration.State;
 
 namespace Integration.Tests;
 
@@ -129,6 +132,58 @@ public sealed class LiveOperationsTests
         var wrong = await stack.RunAsync("Scale", "--server", "ap", "--instances", "2");
         Assert.True(wrong.ExitCode != 0, wrong.ToString());
         Assert.Contains("--server ap: no such server; servers: app", wrong.Output);
+    }
+
+    [Fact]
+    public async Task Detach_keeps_the_port_in_the_gateway_for_the_developers_own_process_and_Attach_hands_it_back()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p, brokerInstances: 2));
+        await stack.RunOkAsync("Start");
+        var before = Pids(stack);
+        var url = $"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health";
+        var port = stack.Ports[1] + 1;
+
+        RunResult? detach = null;
+        var load = await new LoadGenerator(url).RunDuringAsync(async _ => detach = await stack.RunOkAsync("Detach", "--server", "broker", "--instance", "1"),
+            TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.3), CancellationToken.None);
+
+        Assert.True(load.Requests > 100 && load.Failed == 0, $"{load.Failed} of {load.Requests} requests failed during Detach: {load.DescribeKinds()}\n{detach}");
+        Assert.Contains($"ASPNETCORE_URLS=http://127.0.0.1:{port}", detach!.Output);
+        Assert.Contains("INSTANCE_NAME=broker-1", detach.Output);
+        var launch = JsonNode.Parse(File.ReadAllText(Path.Combine(stack.LocalDir, "debug", "launch.json")))!;
+        Assert.Equal("broker-1", launch["configurations"]![0]!["env"]!["INSTANCE_NAME"]!.GetValue<string>());
+        var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(stack.LocalDir, "debug", "launchSettings.json")))!;
+        Assert.Equal($"http://127.0.0.1:{port}", settings["profiles"]!["broker-1"]!["applicationUrl"]!.GetValue<string>());
+        Assert.False(ProcInfo.IsRunning(before["broker-1"]), "the detached instance must be stopped");
+        Assert.Equal(ProcessStatus.Detached, stack.State!.Processes.Single(p => p.Name == "broker-1").Status);
+        Assert.Equal(["broker-0"], await AnsweringAsync(url, 10)); // routed around while nothing answers there
+
+        var developer = new ProcessStartInfo("python3") { ArgumentList = { Configs.HealthApp, port.ToString() }, RedirectStandardOutput = true };
+        developer.Environment["INSTANCE_NAME"] = "my-broker-1";
+        using (var own = Process.Start(developer)!)
+        {
+            try
+            {
+                Assert.StartsWith("listening", await own.StandardOutput.ReadLineAsync());
+                Assert.Contains("my-broker-1", await AnsweringAsync(url, 30)); // and to the developer's process once it answers
+                var status = await stack.RunAsync("Status");
+                Assert.True(status.ExitCode == 0, status.ToString());
+                Assert.Contains("detached", status.Output);
+            }
+            finally
+            {
+                own.Kill();
+                await own.WaitForExitAsync();
+            }
+        }
+
+        await stack.RunOkAsync("Attach", "--server", "broker", "--instance", "1");
+
+        var attached = stack.State!.Processes.Single(p => p.Name == "broker-1");
+        Assert.Equal(ProcessStatus.Running, attached.Status);
+        Assert.Equal(port, attached.Port);
+        Assert.NotNull(attached.Identity.FindAlive());
+        Assert.Equal(["broker-0", "broker-1"], await AnsweringAsync(url, 20));
     }
 
     /// <summary>The default layout with datafeed's env changed, a new server quotes (2 instances) and a gateway setting changed.</summary>

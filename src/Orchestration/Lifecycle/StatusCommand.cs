@@ -50,10 +50,11 @@ public sealed class StatusCommand(DeploymentConfig config)
         var rows = await Task.WhenAll(stack.State.Processes.Select(async p =>
         {
             var info = p.Identity.FindAlive();
-            var modules = info is null || p.Kind != ProcessKind.Instance
+            var detached = p.Status == ProcessStatus.Detached;
+            var modules = (info is null && !detached) || p.Kind != ProcessKind.Instance
                 ? []
                 : await Task.WhenAll(p.Modules.Select(m => ProbeModuleAsync(probe, $"http://127.0.0.1:{p.Port}", m, timeout, cancellationToken))).ConfigureAwait(false);
-            var state = info is null
+            var state = detached ? "detached" : info is null
                 ? p.Status switch { ProcessStatus.Restarting => "restarting", ProcessStatus.Errored => "errored", _ => "exited" }
                 : p.Status.ToString().ToLowerInvariant();
             var down = state is "errored" or "exited";
@@ -76,7 +77,7 @@ public sealed class StatusCommand(DeploymentConfig config)
         var allRows = rows.Prepend(supervisorRow).ToList();
         var expected = config.Instances.Count() + 1;
         var healthy = stack.SupervisorAlive
-            && rows.Count(r => r.State == "running" && r.Modules.All(m => m.Healthy)) == expected
+            && rows.Count(r => r.State is "running" or "detached" && r.Modules.All(m => m.Healthy)) == expected
             && gateway is { Healthy: true };
         var overall = healthy ? StackHealth.Running : rows.All(r => r.State is "exited" or "stopped") && !stack.SupervisorAlive ? StackHealth.Stopped : StackHealth.Degraded;
         return new StatusReport(overall, gatewayUrl, gateway, allRows, stack.State.Watch) { Operation = stack.State.Operation };

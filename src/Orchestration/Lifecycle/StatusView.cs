@@ -76,6 +76,7 @@ public static class StatusView
     private static string StateMarkup(string state) => state switch
     {
         "running" => "[green]running[/]",
+        "detached" => "[blue]detached[/]",
         "starting" or "restarting" => $"[yellow]{state}[/]",
         _ => $"[red]{Markup.Escape(state)}[/]",
     };

@@ -53,6 +53,9 @@ public enum ProcessStatus
 
     /// <summary>Crashed in a loop and given up (restart.max_restarts): out of service until a Restart.</summary>
     Errored,
+
+    /// <summary>Handed to the developer (Detach): not run by the supervisor, its port still in the gateway's rotation, until Attach.</summary>
+    Detached,
 }
 
 public sealed record ProcessRecord

@@ -19,6 +19,11 @@ public static class ControlCommands
     /// <see cref="ControlRequest.Name"/> names the operation for Status ("apply", "scale", "restart").
     /// </summary>
     public const string Apply = "apply";
+    /// <summary>Stops the instance <see cref="ControlRequest.Name"/> (drained) and leaves its port in the gateway for the developer's own process.</summary>
+    public const string Detach = "detach";
+
+    /// <summary>Runs the detached instance <see cref="ControlRequest.Name"/> under the supervisor again, health-gated.</summary>
+    public const string Attach = "attach";
     public const string Stop = "stop";
     public const string LogsClean = "logs-clean";
 }

@@ -106,6 +106,10 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
             case ControlCommands.Apply when request.PlanPath is { } planPath:
                 var next = SupervisorPlan.Load(planPath);
                 return Result(await supervisor.ApplyAsync(next, request.Names ?? [], request.Name ?? "apply", CancellationToken.None).ConfigureAwait(false));
+            case ControlCommands.Detach when request.Name is { } detached:
+                return Result(await supervisor.DetachAsync(detached, CancellationToken.None).ConfigureAwait(false));
+            case ControlCommands.Attach when request.Name is { } attached:
+                return Result(await supervisor.AttachAsync(attached, CancellationToken.None).ConfigureAwait(false));
             case ControlCommands.LogsClean:
                 logs.TruncateAll();
                 return ControlResponse.Success();

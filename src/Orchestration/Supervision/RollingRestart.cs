@@ -19,6 +19,10 @@ internal sealed class RollingRestart(SupervisorContext context, InstanceReplacer
     {
         List<SupervisedProcess> targets;
         lock (context.StateGate) targets = context.Processes.Where(p => p.Kind == ProcessKind.Instance && names.Contains(p.Name)).ToList();
+        // A detached instance is the developer's: Attach starts it from the running plan, changes included.
+        foreach (var detached in targets.Where(p => p.Detached)) context.Logs.Event($"{detached.Name} is detached: not replaced (Attach runs the new version)");
+        targets.RemoveAll(p => p.Detached);
+        if (targets.Count == 0) return null;
         if (targets.FirstOrDefault(p => p.SparePort == 0) is { } noSpare)
             return $"{noSpare.Name} has no spare port to start its replacement on (the stack was started by an older version); run ./build.sh Restart --all-at-once once";
         context.Logs.Event($"Rolling restart of {string.Join(", ", targets.Select(p => p.Name))}");

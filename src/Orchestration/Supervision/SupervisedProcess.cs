@@ -35,6 +35,9 @@ internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, stri
     /// <summary>Set while the supervisor itself is ending this child, so its exit is not a crash.</summary>
     public bool Stopping { get; set; }
 
+    /// <summary>Detached: the developer runs this instance (under a debugger); the supervisor leaves its port alone until Attach.</summary>
+    public bool Detached { get; set; }
+
     public ProcessRecord ToRecord(string logPath) => new()
     {
         Name = Name,
@@ -47,7 +50,7 @@ internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, stri
         StartTicks = Identity?.StartTicks ?? 0,
         Argv = Identity?.Argv ?? Spec.Argv,
         Executable = Identity?.Executable,
-        Status = Status,
+        Status = Detached ? ProcessStatus.Detached : Status,
         ExitCode = LastExit?.ExitCode,
         StartedAt = StartedAt,
         ExitedAt = LastExit?.ExitedAt,

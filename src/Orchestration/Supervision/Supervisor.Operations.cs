@@ -1,3 +1,4 @@
+using Orchestration.Processes;
 using Orchestration.State;
 
 namespace Orchestration.Supervision;
@@ -10,16 +11,57 @@ public sealed partial class Supervisor
     /// <summary>Stops one instance and starts it again (same port), counting a restart; its crash history starts over.</summary>
     public Task<string?> RestartInstanceAsync(string name, TimeSpan timeout, CancellationToken cancellationToken) => OperationAsync("restart", name, async () =>
     {
-        SupervisedProcess? process;
-        lock (_context.StateGate) process = _context.Processes.FirstOrDefault(p => p.Name == name && p.Kind == ProcessKind.Instance);
-        if (process is null)
-            return $"No instance named '{name}'. Instances: {string.Join(", ", _context.Processes.Where(p => p.Kind == ProcessKind.Instance).Select(p => p.Name))}";
+        if (FindInstance(name) is not { } process) return UnknownInstance(name);
+        if (process.Detached) return $"{name} is detached (the developer runs it); ./build.sh Attach hands it back";
         await ProcessRunner.StopProcessAsync(process, timeout, cancellationToken).ConfigureAwait(false);
         process.Restarts++;
         process.Crashes.Reset();
         await _runner.SpawnAsync(process, cancellationToken).ConfigureAwait(false);
         return null;
     }, cancellationToken);
+
+    /// <summary>Stops an instance (drained, as Stop does) and leaves its port in the gateway: the developer runs it now.</summary>
+    public Task<string?> DetachAsync(string name, CancellationToken cancellationToken) => OperationAsync("detach", name, async () =>
+    {
+        if (FindInstance(name) is not { } process) return UnknownInstance(name);
+        if (process.Detached) return $"{name} is detached already; ./build.sh Attach hands it back";
+        lock (_context.StateGate) process.Detached = true;
+        await ProcessRunner.StopProcessAsync(process, TimeSpan.FromSeconds(_context.Plan.StopTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+        lock (_context.StateGate) process.Port = process.ConfiguredPort;
+        Logs.Event($"{name} detached: its port {process.ConfiguredPort} stays in the gateway for the developer's own process");
+        return null;
+    }, cancellationToken);
+
+    /// <summary>
+    /// Runs a detached instance under the supervisor again, as the running plan says (changes applied
+    /// meanwhile included): on its port when the developer's process has let it go, else on its spare
+    /// (nginx's backup for it), health-gated either way.
+    /// </summary>
+    public Task<string?> AttachAsync(string name, CancellationToken cancellationToken) => OperationAsync("attach", name, async () =>
+    {
+        if (FindInstance(name) is not { } process) return UnknownInstance(name);
+        if (!process.Detached) return $"{name} is not detached; nothing to attach";
+        var plan = _context.Plan.Instances.FirstOrDefault(i => i.Process.Name == name);
+        var port = PortProbe.IsFree(process.ConfiguredPort) ? process.ConfiguredPort : process.SparePort;
+        if (port == 0 || !PortProbe.IsFree(port))
+            return $"port {process.ConfiguredPort} of {name} is still taken (your own process?) and it has no free spare port; stop that process, then Attach again";
+        var failure = await _replacer.ReplaceAsync(process, plan?.Process ?? process.Spec, port, cancellationToken, plan).ConfigureAwait(false);
+        if (failure is not null) return _context.WithLastLines(name, $"could not be attached: {failure}; it stays detached");
+        lock (_context.StateGate) process.Detached = false;
+        process.Crashes.Reset();
+        return null;
+    }, cancellationToken);
+
+    private SupervisedProcess? FindInstance(string name)
+    {
+        lock (_context.StateGate) return _context.Processes.FirstOrDefault(p => p.Name == name && p.Kind == ProcessKind.Instance);
+    }
+
+    private string UnknownInstance(string name)
+    {
+        lock (_context.StateGate)
+            return $"No instance named '{name}'. Instances: {string.Join(", ", _context.Processes.Where(p => p.Kind == ProcessKind.Instance).Select(p => p.Name))}";
+    }
 
     /// <summary>
     /// Brings the stack to <paramref name="next"/> with no failed request (see <see cref="PlanApplier"/>);

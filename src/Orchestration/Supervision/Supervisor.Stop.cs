@@ -27,7 +27,9 @@ public sealed partial class Supervisor
             var outcomes = new List<StopOutcome>();
             outcomes.AddRange(await StopKindAsync(all, ProcessKind.Nginx, timeout, cancellationToken).ConfigureAwait(false));
             outcomes.AddRange(await StopKindAsync(all, ProcessKind.Instance, timeout, cancellationToken).ConfigureAwait(false));
-            var busy = await PortRelease.WaitFreeAsync(all.Select(p => (p.Port, p.Kind == ProcessKind.Nginx ? _context.Plan.GatewayAddress : "127.0.0.1")), cancellationToken).ConfigureAwait(false);
+            // A detached instance's port is the developer's process's now: not ours to free.
+            var busy = await PortRelease.WaitFreeAsync(all.Where(p => !p.Detached)
+                .Select(p => (p.Port, p.Kind == ProcessKind.Nginx ? _context.Plan.GatewayAddress : "127.0.0.1")), cancellationToken).ConfigureAwait(false);
             var report = new StopReport(outcomes, busy);
             await _watch.CompilerServer.ShutdownAsync(cancellationToken).ConfigureAwait(false);
             foreach (var o in outcomes) Logs.Event($"{o.Name} (pid {o.Pid}): {o.Result} in {o.Elapsed.TotalMilliseconds:0} ms");

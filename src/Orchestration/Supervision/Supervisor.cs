@@ -21,6 +21,7 @@ public sealed partial class Supervisor : IDisposable
     private readonly NginxRunner _nginx;
     private readonly WatchReloader _watch;
     private readonly PlanApplier _applier;
+    private readonly InstanceReplacer _replacer;
     private readonly ProcessRecord _self;
     private readonly DateTimeOffset _startedAt = DateTimeOffset.Now;
     private bool _cleared;
@@ -31,9 +32,9 @@ public sealed partial class Supervisor : IDisposable
         _context.SaveState = SaveState;
         _runner = new ProcessRunner(_context);
         _nginx = new NginxRunner(_context, _runner);
-        var replacer = new InstanceReplacer(_context, _runner);
-        _watch = new WatchReloader(_context, replacer);
-        _applier = new PlanApplier(_context, _runner, replacer, new RollingRestart(_context, replacer), _nginx);
+        _replacer = new InstanceReplacer(_context, _runner);
+        _watch = new WatchReloader(_context, _replacer);
+        _applier = new PlanApplier(_context, _runner, _replacer, new RollingRestart(_context, _replacer), _nginx);
         var me = ProcInfo.Read(Environment.ProcessId)!;
         _self = new ProcessRecord
         {

@@ -151,7 +151,8 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
         try
         {
             List<SupervisedProcess> instances;
-            lock (context.StateGate) instances = context.Processes.Where(p => p.Kind == ProcessKind.Instance && plan.Servers.Contains(p.Server!)).ToList();
+            // A detached instance is the developer's to rebuild; Attach starts the new build.
+            lock (context.StateGate) instances = context.Processes.Where(p => p.Kind == ProcessKind.Instance && !p.Detached && plan.Servers.Contains(p.Server!)).ToList();
             if (instances.FirstOrDefault(p => p.SparePort == 0) is { } noSpare)
             {
                 Record(state, clock, "not reloaded", $"{noSpare.Name} has no spare port; run ./build.sh Restart");
