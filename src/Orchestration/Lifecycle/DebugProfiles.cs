@@ -21,13 +21,13 @@ public static class DebugProfiles
 
     public static DebugHandover Write(LocalPaths paths, InstancePlan instance, ServerConfig server)
     {
-        var folder = Path.Combine(paths.Root, "debug");
-        PrivateDirectory.Create(folder);
+        var debug = Path.Combine(paths.Root, "debug");
+        PrivateDirectory.Create(debug);
         var env = instance.Process.Environment;
         var url = env.GetValueOrDefault("ASPNETCORE_URLS") ?? $"http://127.0.0.1:{instance.Port}";
         var name = instance.Process.Name;
 
-        var settingsPath = Path.Combine(folder, "launchSettings.json");
+        var settingsPath = Path.Combine(debug, "launchSettings.json");
         var settings = Read(settingsPath);
         var profiles = settings["profiles"] as JsonObject ?? [];
         settings["profiles"] = profiles;
@@ -41,7 +41,7 @@ public static class DebugProfiles
             };
         AtomicFile.WriteAllText(settingsPath, settings.ToJsonString(Indented));
 
-        var launchPath = Path.Combine(folder, "launch.json");
+        var launchPath = Path.Combine(debug, "launch.json");
         var launch = Read(launchPath);
         launch["version"] = "0.2.0";
         var configurations = launch["configurations"] as JsonArray ?? [];
@@ -58,10 +58,10 @@ public static class DebugProfiles
         AtomicFile.WriteAllText(launchPath, launch.ToJsonString(Indented));
 
         var assignments = string.Join(' ', env.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Quote(kv.Value)}"));
-        var command = server.IsDotNetProject && server.Project is not null
-            ? $"dotnet run --project {Quote(server.Project)} --no-launch-profile"
-            : string.Join(' ', instance.Process.Argv.Select(Quote));
-        return new DebugHandover($"cd {Quote(instance.Process.WorkingDirectory)} && env {assignments} {command}", settingsPath, launchPath);
+        var dotnetRun = server.IsDotNetProject && server.Project is not null;
+        var command = dotnetRun ? $"dotnet run --project {Quote(server.Project!)} --no-launch-profile" : string.Join(' ', instance.Process.Argv.Select(Quote));
+        var folder = dotnetRun ? Path.GetDirectoryName(server.Project)! : instance.Process.WorkingDirectory;
+        return new DebugHandover($"cd {Quote(folder)} && env {assignments} {command}", settingsPath, launchPath);
     }
 
     private static JsonObject Read(string path)
