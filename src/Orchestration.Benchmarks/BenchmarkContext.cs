@@ -20,6 +20,9 @@ public sealed record BenchmarkContext
     /// <summary>One run of each measurement, shorter load: a smoke check.</summary>
     public bool Quick { get; init; }
 
+    /// <summary>The sections to measure (<see cref="BenchmarkSuite.SectionKeys"/>); null for all of them.</summary>
+    public IReadOnlyCollection<string>? Sections { get; init; }
+
     public required Action<string> Log { get; init; }
 
     /// <summary>wrk, or null with <see cref="WrkMissing"/> saying why.</summary>

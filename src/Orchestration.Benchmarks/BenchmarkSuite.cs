@@ -24,6 +24,11 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         return context with { Wrk = wrk.Path, WrkMissing = wrk.Error, Hyperfine = hyperfine.Path, HyperfineMissing = hyperfine.Error };
     }
 
+    /// <summary>Every section, in the order a run measures them.</summary>
+    public static readonly IReadOnlyList<string> SectionKeys = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "bootstrap"];
+
+    private bool Wanted(string key) => context.Sections is null || context.Sections.Contains(key);
+
     public async Task<BenchmarkOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.Now;
@@ -37,7 +42,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         string? floorError = null;
         try
         {
-            floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
+            if (Wanted("lifecycle")) floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
         }
         catch (BenchmarkException ex)
         {
@@ -49,11 +54,15 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         {
             await Measure("lifecycle", errors, sections, async () => LifecycleBenchmark.Section(
                 await new LifecycleBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false), floor, floorError)).ConfigureAwait(false);
-            var started = await Measure("memory", errors, sections, async () =>
+            var started = false;
+            if (new[] { "memory", "throughput", "availability", "crash" }.Any(Wanted))
             {
-                (await stack.RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk();
-                return await new MemoryBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+                started = await Measure("memory", errors, sections, async () =>
+                {
+                    (await stack.RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk();
+                    return await new MemoryBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false);
+                }, always: true).ConfigureAwait(false);
+            }
             if (started)
             {
                 await Measure("throughput", errors, sections, () =>
@@ -76,12 +85,15 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
     }
 
     /// <summary>Runs one measurement; a <see cref="BenchmarkException"/> becomes an error row in its section and an entry in <paramref name="errors"/>.</summary>
-    private async Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<BenchmarkSection>> measure)
+    /// <param name="always">Run it even when the section is not wanted (it starts what the wanted ones measure), without reporting it.</param>
+    private async Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<BenchmarkSection>> measure, bool always = false)
     {
+        if (!Wanted(key) && !always) return false;
         context.Log($"measuring {key} ...");
         try
         {
-            sections.Add(await measure().ConfigureAwait(false));
+            var section = await measure().ConfigureAwait(false);
+            if (Wanted(key)) sections.Add(section);
             return true;
         }
         catch (BenchmarkException ex)
