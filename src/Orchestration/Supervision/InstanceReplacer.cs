@@ -51,7 +51,7 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
         using var probe = new HealthProbe();
         var target = HealthTarget.Instance(process.Name, child.Pid, port, context.Plan.ApiBaseUrl, process.Modules,
             () => child.HasExited ? $"the replacement of {process.Name} exited: {child.Exited.Result}" : null,
-            listensItself: child.Spec.Argv[0] == context.Plan.Dotnet);
+            listensItself: process.ArgvTemplate is null); // a .NET project (JIT or native), not a command
         var failures = await new HealthWaiter(probe, context.Plan.Health).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
         return failures.Count == 0 ? null : failures[0].Reason;
     }
