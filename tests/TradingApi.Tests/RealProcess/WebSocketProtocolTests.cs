@@ -5,25 +5,34 @@ using Xunit.Abstractions;
 
 namespace TradingApi.Tests.RealProcess;
 
-/// <summary>The WebSocket protocol against a real listening instance with both streaming modules.</summary>
-public sealed class WebSocketProtocolTests(ITestOutputHelper log) : IAsyncLifetime
+/// <summary>The WebSocket protocol against a real listening instance with both streaming modules; once per build (JIT, Native AOT).</summary>
+public abstract class WebSocketProtocolTests(ApiBuild build, ITestOutputHelper log) : IAsyncLifetime
 {
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
+    private CancellationTokenSource _timeout = null!;
     private ApiProcess _api = null!;
 
     private CancellationToken Token => _timeout.Token;
 
-    public async Task InitializeAsync() => _api = await ApiProcess.StartAsync(new Dictionary<string, string>
+    public async Task InitializeAsync()
     {
-        ["ENABLED_MODULES"] = "broker,datafeed",
-        ["INSTANCE_NAME"] = "ws-0",
-        ["DATAFEED_INTERVAL_MS"] = "100",
-    }, log, Token);
+        var command = await build.CommandAsync(); // before the test's own 30 s: the first AOT use may wait for the publish
+        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        _api = await ApiProcess.StartAsync(command, new Dictionary<string, string>
+        {
+            ["ENABLED_MODULES"] = "broker,datafeed",
+            ["INSTANCE_NAME"] = "ws-0",
+            ["DATAFEED_INTERVAL_MS"] = "100",
+        }, log, Token);
+    }
 
     public async Task DisposeAsync()
     {
-        await _api.DisposeAsync();
-        _timeout.Dispose();
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        _timeout?.Dispose();
     }
 
     private Task<WsTestClient> ConnectAsync(string module) =>
@@ -197,3 +206,7 @@ public sealed class WebSocketProtocolTests(ITestOutputHelper log) : IAsyncLifeti
         Assert.True(ticks >= 5, $"only {ticks:0.0} ticks passed");
     }
 }
+
+public sealed class WebSocketProtocolJitTests(ITestOutputHelper log) : WebSocketProtocolTests(ApiBuild.Jit, log);
+
+public sealed class WebSocketProtocolAotTests(ITestOutputHelper log) : WebSocketProtocolTests(ApiBuild.Aot, log);
