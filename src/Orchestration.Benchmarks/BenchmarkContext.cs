@@ -22,6 +22,11 @@ public sealed record BenchmarkContext
 
     public required Action<string> Log { get; init; }
 
+    /// <summary>The section keys to measure (<c>--benchmark-only</c>); null measures every one.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+
+    public bool Wants(string section) => Only is null || Only.Contains(section);
+
     /// <summary>wrk, or null with <see cref="WrkMissing"/> saying why.</summary>
     public string? Wrk { get; init; }
     public string? WrkMissing { get; init; }

@@ -73,7 +73,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
         return new BenchmarkStack(context, directory, subject.Prepare(directory, ports[0], ports[1], instances), ports);
     }
 
-    /// <summary>One server (core+broker) with <paramref name="instances"/> instances, reload off.</summary>
+    /// <summary>One server (core+broker) with <paramref name="instances"/> instances, reload off, JIT (the native rows are NativeAotBenchmark's).</summary>
     public static BenchmarkStack Scaled(BenchmarkContext context, int instances) => Create(context, [1, instances], p => $"""
         # Benchmark stack: one server with {instances} instance(s) on free ports.
         api_base_url: "/api/v1"
@@ -85,6 +85,38 @@ public sealed class BenchmarkStack : IAsyncDisposable
             instances: {instances}
             modules: [core, broker]
             reload: false
+            publish: jit
+        """);
+
+    /// <summary>
+    /// The layout of prod-config.yaml (broker and datafeed, reload off, nginx workers per core) with
+    /// <paramref name="perServer"/> instances per server, built <paramref name="publish"/> (aot or jit), on free ports.
+    /// </summary>
+    public static BenchmarkStack Production(BenchmarkContext context, int perServer, string publish) => Create(context, [1, perServer, perServer], p => $"""
+        # Benchmark stack: prod-config.yaml's layout, {perServer} instance(s) per server, publish: {publish}, on free ports.
+        api_base_url: "/api/v1"
+        nginx:
+          port: {p[0]}
+          worker_processes: auto
+          worker_connections: 4096
+        servers:
+          broker:
+            port: {p[1]}
+            instances: {perServer}
+            modules: [core, broker]
+            reload: false
+            publish: {publish}
+          datafeed:
+            port: {p[2]}
+            instances: {perServer}
+            modules: [core, datafeed]
+            reload: false
+            publish: {publish}
+        websocket_routes:
+          broker: broker
+          datafeed: datafeed
+        health:
+          attempts: 60
         """);
 
     private static BenchmarkStack Create(BenchmarkContext context, int[] blocks, Func<IReadOnlyList<int>, string> yaml)

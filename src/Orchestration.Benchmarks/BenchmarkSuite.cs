@@ -37,7 +37,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         string? floorError = null;
         try
         {
-            floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
+            if (context.Wants("lifecycle")) floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
         }
         catch (BenchmarkException ex)
         {
@@ -45,8 +45,9 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
             errors.Add("backend floor: " + ex.Message);
         }
 
-        await using (var stack = BenchmarkStack.Default(context))
+        if (StackSections.Any(context.Wants))
         {
+            await using var stack = BenchmarkStack.Default(context);
             await Measure("lifecycle", errors, sections, async () => LifecycleBenchmark.Section(
                 await new LifecycleBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false), floor, floorError)).ConfigureAwait(false);
             var started = await Measure("memory", errors, sections, async () =>
@@ -66,6 +67,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         }
         await Measure("watch", errors, sections, () => new WatchLatencyBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
         await Measure("scaling", errors, sections, () => new ScalingBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
+        await Measure("aot", errors, sections, () => new NativeAotBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
         await Measure("bootstrap", errors, sections, () => new BootstrapBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
 
         var report = new BenchmarkReport(machine, context.Quick, startedAt, clock.Elapsed, sections);
@@ -75,13 +77,26 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         return new BenchmarkOutcome(report, path, errors);
     }
 
-    /// <summary>Runs one measurement; a <see cref="BenchmarkException"/> becomes an error row in its section and an entry in <paramref name="errors"/>.</summary>
-    private async Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<BenchmarkSection>> measure)
+    /// <summary>Every section key, in the order they run: what <c>--benchmark-only</c> accepts.</summary>
+    public static readonly IReadOnlyList<string> SectionKeys = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "aot", "bootstrap"];
+
+    /// <summary>The sections measured on the default stack; throughput, availability and crash need memory's Start.</summary>
+    private static readonly string[] StackSections = ["lifecycle", "memory", "throughput", "availability", "crash"];
+
+    private Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<BenchmarkSection>> measure) =>
+        Measure(key, errors, sections, async () => (IReadOnlyList<BenchmarkSection>)[await measure().ConfigureAwait(false)]);
+
+    /// <summary>
+    /// Runs one measurement when it is wanted (false when skipped); a <see cref="BenchmarkException"/> becomes an
+    /// error row in its section and an entry in <paramref name="errors"/>.
+    /// </summary>
+    private async Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<IReadOnlyList<BenchmarkSection>>> measure)
     {
+        if (!context.Wants(key)) return false;
         context.Log($"measuring {key} ...");
         try
         {
-            sections.Add(await measure().ConfigureAwait(false));
+            sections.AddRange(await measure().ConfigureAwait(false));
             return true;
         }
         catch (BenchmarkException ex)
