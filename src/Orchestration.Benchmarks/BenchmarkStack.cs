@@ -142,6 +142,22 @@ public sealed class BenchmarkStack : IAsyncDisposable
         }
     }
 
+    /// <summary>Start then Stop, <paramref name="runs"/> times: each one's wall time, and the instances' summed RSS right after each Start.</summary>
+    public async Task<StartStopRuns> StartStopAsync(int runs, CancellationToken cancellationToken)
+    {
+        var starts = new List<double>();
+        var stops = new List<double>();
+        var rss = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            starts.Add((await RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk().Elapsed.TotalSeconds);
+            rss.Add(State()?.Processes.Where(p => p.Kind == ProcessKind.Instance)
+                .Select(p => p.Identity.FindAlive()).OfType<ProcInfo>().Sum(i => i.RssKb / 1024.0) ?? 0);
+            stops.Add((await RunAsync("Stop", cancellationToken).ConfigureAwait(false)).EnsureOk().Elapsed.TotalSeconds);
+        }
+        return new StartStopRuns(Samples.Of(starts), Samples.Of(stops), Samples.Of(rss));
+    }
+
     /// <summary>What state.json records right now (null when nothing runs).</summary>
     public DeploymentState? State() => new StateStore(Paths).Load();
 
@@ -184,3 +200,5 @@ public sealed class BenchmarkStack : IAsyncDisposable
     }
 }
 
+/// <summary>Start and Stop wall times (s) and the instances' RSS (MB, summed) after each Start.</summary>
+public sealed record StartStopRuns(Samples Start, Samples Stop, Samples RssMb);

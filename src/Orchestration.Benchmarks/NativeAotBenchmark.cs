@@ -1,6 +1,4 @@
 using Orchestration.Builds;
-using Orchestration.Processes;
-using Orchestration.State;
 
 namespace Orchestration.Benchmarks;
 
@@ -81,8 +79,8 @@ public sealed class NativeAotBenchmark(BenchmarkContext context)
                 ["goal"] = goal,
                 ["aot_stop"] = aot.Stop.Median,
                 ["jit_stop"] = jit.Stop.Median,
-                ["aot_rss"] = aot.RssMb,
-                ["jit_rss"] = jit.RssMb,
+                ["aot_rss"] = aot.RssMb.Median,
+                ["jit_rss"] = jit.RssMb.Median,
             }, goal is { } g ? Verdict(aot.Start.Median, g) + (count == 2 ? " (1 per server + 0.3 s)" : "") : "Start's floor for the 2-per-server goal"));
         }
         return new BenchmarkSection("aot_scaling", "Start and Stop of prod-config.yaml's layout (broker + datafeed), Native AOT vs JIT",
@@ -92,26 +90,11 @@ public sealed class NativeAotBenchmark(BenchmarkContext context)
         ], rows, $"Medians of {runs} run(s) through the build program (backend up to date); RSS summed over the instances right after Start.");
     }
 
-    private sealed record StartStop(Samples Start, Samples Stop, double? RssMb);
-
-    private async Task<StartStop> StartStopAsync(int perServer, string publish, int runs, CancellationToken cancellationToken)
+    private async Task<StartStopRuns> StartStopAsync(int perServer, string publish, int runs, CancellationToken cancellationToken)
     {
         await using var stack = BenchmarkStack.Production(context, perServer, publish);
-        var starts = new List<double>();
-        var stops = new List<double>();
-        var rss = new List<double>();
-        for (var run = 0; run < runs; run++)
-        {
-            starts.Add((await stack.RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk().Elapsed.TotalSeconds);
-            rss.Add(InstanceRssMb(stack.State()));
-            stops.Add((await stack.RunAsync("Stop", cancellationToken).ConfigureAwait(false)).EnsureOk().Elapsed.TotalSeconds);
-        }
-        return new StartStop(Samples.Of(starts), Samples.Of(stops), rss.Count > 0 ? Samples.Of(rss).Median : null);
+        return await stack.StartStopAsync(runs, cancellationToken).ConfigureAwait(false);
     }
-
-    private static double InstanceRssMb(DeploymentState? state) =>
-        state?.Processes.Where(p => p.Kind == ProcessKind.Instance)
-            .Select(p => p.Identity.FindAlive()).OfType<ProcInfo>().Sum(i => i.RssKb / 1024.0) ?? 0;
 
     private static string Verdict(double value, double goal) => value <= goal ? "meets goal" : $"over goal by {value - goal:0.00}";
 }

@@ -10,39 +10,23 @@ namespace TradingApi.Tests.RealProcess;
 /// depth on the JIT build; these make sure the Native AOT binary (source-generated JSON, trimmed code,
 /// the OpenAPI document) answers every route with the same shapes.
 /// </summary>
-public abstract class RestSurfaceTests(ApiBuild build, ITestOutputHelper log) : IAsyncLifetime
+public abstract class RestSurfaceTests(ApiBuild build, ITestOutputHelper log) : RunningApiTest(build, log, new Dictionary<string, string>
 {
-    private CancellationTokenSource _timeout = null!;
-    private ApiProcess _api = null!;
+    ["ENABLED_MODULES"] = "broker,datafeed",
+    ["INSTANCE_NAME"] = "rest-0",
+})
+{
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    private CancellationToken Token => _timeout.Token;
-
-    public async Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        var command = await build.CommandAsync();
-        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _api = await ApiProcess.StartAsync(command, new Dictionary<string, string>
-        {
-            ["ENABLED_MODULES"] = "broker,datafeed",
-            ["INSTANCE_NAME"] = "rest-0",
-        }, log, Token);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_api is not null)
-        {
-            await _api.DisposeAsync();
-        }
-
+        await base.DisposeAsync();
         _http.Dispose();
-        _timeout?.Dispose();
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null)
     {
-        using var request = new HttpRequestMessage(method, _api.Http("/api/v1/" + path));
+        using var request = new HttpRequestMessage(method, Api.Http("/api/v1/" + path));
         if (json is not null)
         {
             request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
@@ -88,7 +72,7 @@ public abstract class RestSurfaceTests(ApiBuild build, ITestOutputHelper log) : 
         Assert.Contains("/api/v1/broker/orders/{id}", paths);
         Assert.Contains("/api/v1/datafeed/bars", paths);
         Assert.True(openApi.GetProperty("components").GetProperty("schemas").TryGetProperty("Order", out _), "the Order schema is missing");
-        using var docs = await _http.GetAsync(_api.Http("/api/v1/core/docs"), Token);
+        using var docs = await _http.GetAsync(Api.Http("/api/v1/core/docs"), Token);
         Assert.Equal("text/html", docs.Content.Headers.ContentType?.MediaType);
     }
 
