@@ -3,9 +3,9 @@ using Orchestration.Builds;
 namespace Orchestration.Benchmarks;
 
 /// <summary>
-/// Production mode (issue 18): the bundled backend as a Native AOT binary beside its JIT build. Two
-/// sections: the backend alone (process start → healthy, idle RSS), and Start/Stop of prod-config.yaml's
-/// layout with 1, 2 and 16 instances per server, each row AOT and JIT from the same run.
+/// Production mode (issue 18): the bundled backend as a Native AOT binary beside its JIT build. Three
+/// sections: the backend alone (process start → healthy, idle RSS), Start/Stop of prod-config.yaml's
+/// layout with 1, 2 and 16 instances per server, and gateway throughput; AOT and JIT from the same run.
 /// </summary>
 public sealed class NativeAotBenchmark(BenchmarkContext context)
 {
@@ -35,7 +35,23 @@ public sealed class NativeAotBenchmark(BenchmarkContext context)
             : $"binary {published.Size / 1048576.0:0.0} MB, published in {published.CompileTime.TotalSeconds:0.0} s in this run";
         context.Log($"Native AOT: {publish}");
         return [await BackendAloneAsync(published.Binary, jit.TargetPath, publish, cancellationToken).ConfigureAwait(false),
-            await ProductionStartAsync(cancellationToken).ConfigureAwait(false)];
+            await ProductionStartAsync(cancellationToken).ConfigureAwait(false),
+            await ThroughputAsync(cancellationToken).ConfigureAwait(false)];
+    }
+
+    /// <summary>Issue 18's third goal: gateway throughput with AOT instances not lower than with JIT ones (prod-config's layout, one instance per server).</summary>
+    private async Task<BenchmarkSection> ThroughputAsync(CancellationToken cancellationToken)
+    {
+        var rows = new List<BenchmarkRow>();
+        BenchmarkSection? last = null;
+        foreach (var publish in new[] { "aot", "jit" })
+        {
+            await using var stack = BenchmarkStack.Production(context, 1, publish);
+            (await stack.RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk();
+            last = await new GatewayThroughputBenchmark(context).MeasureAsync(stack.Gateway, stack.Ports[2], cancellationToken).ConfigureAwait(false);
+            rows.AddRange(last.Rows.Select(r => r with { Name = $"{(publish == "aot" ? "Native AOT" : "JIT")}, {r.Name}" }));
+        }
+        return new BenchmarkSection("aot_throughput", "Gateway vs direct (datafeed-0 of prod-config's layout), Native AOT vs JIT", last!.Columns, rows, last.Remark);
     }
 
     private async Task<BenchmarkSection> BackendAloneAsync(string binary, string dll, string publish, CancellationToken cancellationToken)
