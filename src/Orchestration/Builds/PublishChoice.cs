@@ -63,7 +63,7 @@ public sealed record PublishChoice(bool Native, string Reason)
     /// </summary>
     public static async Task EnsureToolchainAsync(PackageInstaller packages, CancellationToken cancellationToken)
     {
-        if (PackageInstaller.Which("clang") is not null || PackageInstaller.Which("gcc") is not null) return;
+        if (packages.Locate("clang") is not null || packages.Locate("gcc") is not null) return;
         var clang = await packages.EnsureAsync("clang", ["clang"], cancellationToken).ConfigureAwait(false);
         if (!clang.Found) throw new BackendBuildException("(native toolchain)", $"Native AOT needs a C linker: {clang.Error}");
     }
