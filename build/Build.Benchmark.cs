@@ -12,23 +12,23 @@ partial class Build
     [Parameter("Benchmark: where to write the JSON report (default .local/bench/latest.json)")]
     readonly string? BenchmarkOutput;
 
-    [Parameter("Benchmark: only these sections, comma-separated (lifecycle, memory, throughput, availability, crash, watch, scaling, bootstrap)")]
-    readonly string? Sections;
+    [Parameter("Benchmark: only these sections, comma-separated (lifecycle, memory, throughput, availability, crash, watch, scaling, aot, bootstrap)")]
+    readonly string? BenchmarkOnly;
 
     Target Benchmark => _ => _
         .Description("Measure Start/Stop/Status/Restart, gateway throughput, failed requests on Restart, scaling, memory and bootstrap on free ports (--quick: once each); writes .local/bench/latest.json")
         .Executes(async ct =>
         {
-            var sections = Sections?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (sections?.FirstOrDefault(s => !BenchmarkSuite.SectionKeys.Contains(s)) is { } unknown)
-                throw new TargetFailedException($"--sections {Sections}: no section '{unknown}'; sections: {string.Join(", ", BenchmarkSuite.SectionKeys)}");
+            var only = BenchmarkOnly?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+            if (only?.FirstOrDefault(s => !BenchmarkSuite.SectionKeys.Contains(s)) is { } unknown)
+                throw new TargetFailedException($"--benchmark-only {BenchmarkOnly}: '{unknown}' is not a section. Sections: {string.Join(", ", BenchmarkSuite.SectionKeys)}");
             var context = new BenchmarkContext
             {
                 RepoRoot = RootDirectory,
                 Dotnet = Dotnet,
                 BuildProgram = Path.Combine(AppContext.BaseDirectory, "_build.dll"),
                 Quick = Quick,
-                Sections = sections,
+                Only = only,
                 JsonOutput = BenchmarkOutput is null ? BenchmarkSuite.DefaultJsonPath(RootDirectory) : Path.GetFullPath(BenchmarkOutput, Environment.CurrentDirectory),
                 Log = line => Log.Information("{Line}", line),
             };

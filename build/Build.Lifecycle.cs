@@ -5,6 +5,7 @@ using Orchestration.Health;
 using Orchestration.Lifecycle;
 using Orchestration.Logs;
 using Orchestration.Nginx;
+using Orchestration.Packages;
 using Orchestration.Processes;
 using Orchestration.Supervision;
 using Serilog;
@@ -45,11 +46,30 @@ partial class Build
         .Executes(async ct =>
         {
             var builder = new BackendBuilder(Dotnet);
-            foreach (var project in Deployment.Servers.Where(s => s.IsDotNetProject && s.Project is not null).Select(s => s.Project!).Distinct())
+            var publisher = new AotPublisher(Dotnet, token => PublishChoice.EnsureToolchainAsync(PackageInstaller.ForThisMachine(line => Log.Information("{Line}", line)), token));
+            var servers = Deployment.Servers.Where(s => s.IsDotNetProject && s.Project is not null).Select(s => (Server: s, Choice: PublishChoice.For(s)));
+            foreach (var group in servers.GroupBy(s => (Project: s.Server.Project!, s.Choice.Native)))
             {
-                var built = await builder.EnsureBuiltAsync(project, ct);
-                foreach (var server in Deployment.Servers.Where(s => s.Project == project)) BuiltBackends[server.Name] = built.TargetPath;
-                Log.Information("{Project}: {What}", Path.GetRelativePath(RootDirectory, project), built.WasUpToDate ? "up to date" : "built");
+                var project = Path.GetRelativePath(RootDirectory, group.Key.Project);
+                foreach (var (server, choice) in group)
+                    Log.Information("{Server}: {Mode} ({Reason})", server.Name, choice.Native ? "Native AOT" : "JIT", choice.Reason);
+                string target;
+                if (group.Key.Native)
+                {
+                    var published = await publisher.EnsurePublishedAsync(group.Key.Project, ct, line => Log.Information("{Line}", line));
+                    foreach (var warning in published.Warnings) Log.Warning("{Warning}", warning);
+                    target = published.Binary;
+                    Log.Information("{Project}: Native AOT {What}, binary {Size:0.0} MB ({Binary})", project,
+                        published.WasUpToDate ? "up to date" : $"published in {published.CompileTime.TotalSeconds:0.0} s", published.Size / 1048576.0,
+                        Path.GetRelativePath(RootDirectory, published.Binary));
+                }
+                else
+                {
+                    var built = await builder.EnsureBuiltAsync(group.Key.Project, ct);
+                    target = built.TargetPath;
+                    Log.Information("{Project}: {What}", project, built.WasUpToDate ? "up to date" : "built");
+                }
+                foreach (var (server, _) in group) BuiltBackends[server.Name] = target;
             }
         });
 

@@ -88,7 +88,7 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
     /// </summary>
     private async Task<BenchmarkRow> RepeatedReloadsAsync(BenchmarkStack stack, string url, TimeSpan settle, CancellationToken cancellationToken)
     {
-        var duration = TimeSpan.FromSeconds(context.Quick ? 3 : 90);
+        var duration = TimeSpan.FromSeconds(context.Quick ? 3 : 120);
         var reloads = 0;
         var result = await new LoadGenerator(url).RunDuringAsync(async ct =>
         {

@@ -6,30 +6,42 @@ namespace Orchestration.Benchmarks;
 
 /// <summary>
 /// The floor under Start: the bundled backend alone, from process start to its first 200 on
-/// <c>/api/v1/core/health</c>, run directly on a free port (no build program, no supervisor, no nginx).
+/// <c>/api/v1/core/health</c>, run directly on a free port (no build program, no supervisor, no nginx);
+/// optionally its idle memory (VmRSS 1 s after that first 200).
 /// </summary>
 public sealed class BackendFloorBenchmark(BenchmarkContext context)
 {
     private static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
 
-    public async Task<Samples> MeasureAsync(string backendDll, CancellationToken cancellationToken)
+    /// <summary>Start → healthy of <c>dotnet backendDll</c>.</summary>
+    public async Task<Samples> MeasureAsync(string backendDll, CancellationToken cancellationToken) =>
+        (await MeasureAsync([context.Dotnet, backendDll], idleMemory: false, cancellationToken).ConfigureAwait(false)).StartSeconds;
+
+    /// <summary>Start → healthy of the program <paramref name="command"/> (a JIT dll under dotnet, or a native binary), and its idle RSS in MB when asked.</summary>
+    public async Task<(Samples StartSeconds, Samples? IdleRssMb)> MeasureAsync(IReadOnlyList<string> command, bool idleMemory, CancellationToken cancellationToken)
     {
         var times = new List<double>();
+        var rss = new List<double>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         for (var run = 0; run < context.Runs; run++)
         {
-            times.Add((await OnceAsync(backendDll, http, run, cancellationToken).ConfigureAwait(false)).TotalSeconds);
+            var (time, mb) = await OnceAsync(command, http, run, idleMemory, cancellationToken).ConfigureAwait(false);
+            times.Add(time.TotalSeconds);
+            if (mb is { } value) rss.Add(value);
         }
-        context.Log($"backend floor: {string.Join(", ", times.Select(t => $"{t:0.000} s"))}");
-        return Samples.Of(times);
+        context.Log($"backend floor ({Path.GetFileName(command[^1])}): {string.Join(", ", times.Select(t => $"{t:0.000} s"))}" +
+            (rss.Count > 0 ? $"; idle RSS {string.Join(", ", rss.Select(m => $"{m:0.0}"))} MB" : ""));
+        return (Samples.Of(times), rss.Count > 0 ? Samples.Of(rss) : null);
     }
 
-    private async Task<TimeSpan> OnceAsync(string dll, HttpClient http, int run, CancellationToken cancellationToken)
+    private async Task<(TimeSpan Healthy, double? IdleRssMb)> OnceAsync(IReadOnlyList<string> command, HttpClient http, int run, bool idleMemory, CancellationToken cancellationToken)
     {
         var port = PortProbe.PickFree();
+        var program = command[^1];
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = Stopwatch.StartNew();
-        var task = CliWrap.Cli.Wrap(context.Dotnet).WithArguments([dll])
+        var task = CliWrap.Cli.Wrap(command[0]).WithArguments(command.Skip(1))
             .WithEnvironmentVariables(e => e.Set("ENABLED_MODULES", "core,broker").Set("INSTANCE_NAME", $"bench-floor-{run}")
                 .Set("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"))
             .WithStandardOutputPipe(PipeTarget.Null).WithStandardErrorPipe(PipeTarget.Null)
@@ -40,11 +52,15 @@ public sealed class BackendFloorBenchmark(BenchmarkContext context)
             var url = $"http://127.0.0.1:{port}/api/v1/core/health";
             while (true)
             {
-                if (task.Task.IsCompleted) throw new BenchmarkException($"{dll} exited with {(await task).ExitCode} before it was healthy");
-                if (clock.Elapsed > HealthyWithin) throw new BenchmarkException($"{dll} was not healthy on {url} within {HealthyWithin.TotalSeconds} s");
-                if (await IsHealthyAsync(http, url, cancellationToken).ConfigureAwait(false)) return clock.Elapsed;
+                if (task.Task.IsCompleted) throw new BenchmarkException($"{program} exited with {(await task).ExitCode} before it was healthy");
+                if (clock.Elapsed > HealthyWithin) throw new BenchmarkException($"{program} was not healthy on {url} within {HealthyWithin.TotalSeconds} s");
+                if (await IsHealthyAsync(http, url, cancellationToken).ConfigureAwait(false)) break;
                 await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
+            var healthy = clock.Elapsed;
+            if (!idleMemory) return (healthy, null);
+            await Task.Delay(IdleAfter, cancellationToken).ConfigureAwait(false);
+            return (healthy, ProcInfo.Read(task.ProcessId) is { } info ? info.RssKb / 1024.0 : throw new BenchmarkException($"{program} exited while idle"));
         }
         finally
         {

@@ -20,10 +20,12 @@ public sealed record BenchmarkContext
     /// <summary>One run of each measurement, shorter load: a smoke check.</summary>
     public bool Quick { get; init; }
 
-    /// <summary>The sections to measure (<see cref="BenchmarkSuite.SectionKeys"/>); null for all of them.</summary>
-    public IReadOnlyCollection<string>? Sections { get; init; }
-
     public required Action<string> Log { get; init; }
+
+    /// <summary>The section keys to measure (<c>--benchmark-only</c>); null measures every one.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+
+    public bool Wants(string section) => Only is null || Only.Contains(section);
 
     /// <summary>wrk, or null with <see cref="WrkMissing"/> saying why.</summary>
     public string? Wrk { get; init; }

@@ -73,7 +73,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
         return new BenchmarkStack(context, directory, subject.Prepare(directory, ports[0], ports[1], instances), ports);
     }
 
-    /// <summary>One server (core+broker) with <paramref name="instances"/> instances, reload off.</summary>
+    /// <summary>One server (core+broker) with <paramref name="instances"/> instances, reload off, JIT (the native rows are NativeAotBenchmark's).</summary>
     public static BenchmarkStack Scaled(BenchmarkContext context, int instances) => Create(context, [1, instances], p => $"""
         # Benchmark stack: one server with {instances} instance(s) on free ports.
         api_base_url: "/api/v1"
@@ -85,6 +85,38 @@ public sealed class BenchmarkStack : IAsyncDisposable
             instances: {instances}
             modules: [core, broker]
             reload: false
+            publish: jit
+        """);
+
+    /// <summary>
+    /// The layout of prod-config.yaml (broker and datafeed, reload off, nginx workers per core) with
+    /// <paramref name="perServer"/> instances per server, built <paramref name="publish"/> (aot or jit), on free ports.
+    /// </summary>
+    public static BenchmarkStack Production(BenchmarkContext context, int perServer, string publish) => Create(context, [1, perServer, perServer], p => $"""
+        # Benchmark stack: prod-config.yaml's layout, {perServer} instance(s) per server, publish: {publish}, on free ports.
+        api_base_url: "/api/v1"
+        nginx:
+          port: {p[0]}
+          worker_processes: auto
+          worker_connections: 4096
+        servers:
+          broker:
+            port: {p[1]}
+            instances: {perServer}
+            modules: [core, broker]
+            reload: false
+            publish: {publish}
+          datafeed:
+            port: {p[2]}
+            instances: {perServer}
+            modules: [core, datafeed]
+            reload: false
+            publish: {publish}
+        websocket_routes:
+          broker: broker
+          datafeed: datafeed
+        health:
+          attempts: 60
         """);
 
     private static BenchmarkStack Create(BenchmarkContext context, int[] blocks, Func<IReadOnlyList<int>, string> yaml)
@@ -108,6 +140,22 @@ public sealed class BenchmarkStack : IAsyncDisposable
         {
             Remember();
         }
+    }
+
+    /// <summary>Start then Stop, <paramref name="runs"/> times: each one's wall time, and the instances' summed RSS right after each Start.</summary>
+    public async Task<StartStopRuns> StartStopAsync(int runs, CancellationToken cancellationToken)
+    {
+        var starts = new List<double>();
+        var stops = new List<double>();
+        var rss = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            starts.Add((await RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk().Elapsed.TotalSeconds);
+            rss.Add(State()?.Processes.Where(p => p.Kind == ProcessKind.Instance)
+                .Select(p => p.Identity.FindAlive()).OfType<ProcInfo>().Sum(i => i.RssKb / 1024.0) ?? 0);
+            stops.Add((await RunAsync("Stop", cancellationToken).ConfigureAwait(false)).EnsureOk().Elapsed.TotalSeconds);
+        }
+        return new StartStopRuns(Samples.Of(starts), Samples.Of(stops), Samples.Of(rss));
     }
 
     /// <summary>What state.json records right now (null when nothing runs).</summary>
@@ -152,3 +200,5 @@ public sealed class BenchmarkStack : IAsyncDisposable
     }
 }
 
+/// <summary>Start and Stop wall times (s) and the instances' RSS (MB, summed) after each Start.</summary>
+public sealed record StartStopRuns(Samples Start, Samples Stop, Samples RssMb);

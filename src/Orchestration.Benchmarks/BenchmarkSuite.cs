@@ -24,11 +24,6 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         return context with { Wrk = wrk.Path, WrkMissing = wrk.Error, Hyperfine = hyperfine.Path, HyperfineMissing = hyperfine.Error };
     }
 
-    /// <summary>Every section, in the order a run measures them.</summary>
-    public static readonly IReadOnlyList<string> SectionKeys = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "bootstrap"];
-
-    private bool Wanted(string key) => context.Sections is null || context.Sections.Contains(key);
-
     public async Task<BenchmarkOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.Now;
@@ -42,7 +37,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         string? floorError = null;
         try
         {
-            if (Wanted("lifecycle")) floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
+            if (context.Wants("lifecycle")) floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
         }
         catch (BenchmarkException ex)
         {
@@ -50,19 +45,17 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
             errors.Add("backend floor: " + ex.Message);
         }
 
-        await using (var stack = BenchmarkStack.Default(context))
+        if (StackSections.Any(context.Wants))
         {
+            await using var stack = BenchmarkStack.Default(context);
             await Measure("lifecycle", errors, sections, async () => LifecycleBenchmark.Section(
                 await new LifecycleBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false), floor, floorError)).ConfigureAwait(false);
-            var started = false;
-            if (new[] { "memory", "throughput", "availability", "crash" }.Any(Wanted))
+            // Memory's Start is what throughput, availability and crash measure on: it runs when any of them is wanted.
+            var started = await Measure("memory", errors, sections, async () =>
             {
-                started = await Measure("memory", errors, sections, async () =>
-                {
-                    (await stack.RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk();
-                    return await new MemoryBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false);
-                }, always: true).ConfigureAwait(false);
-            }
+                (await stack.RunAsync("Start", cancellationToken).ConfigureAwait(false)).EnsureOk();
+                return await new MemoryBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false);
+            }, always: StackSections[2..].Any(context.Wants)).ConfigureAwait(false);
             if (started)
             {
                 await Measure("throughput", errors, sections, () =>
@@ -75,6 +68,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         }
         await Measure("watch", errors, sections, () => new WatchLatencyBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
         await Measure("scaling", errors, sections, () => new ScalingBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
+        await Measure("aot", errors, sections, () => new NativeAotBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
         await Measure("bootstrap", errors, sections, () => new BootstrapBenchmark(context).MeasureAsync(cancellationToken)).ConfigureAwait(false);
 
         var report = new BenchmarkReport(machine, context.Quick, startedAt, clock.Elapsed, sections);
@@ -84,16 +78,28 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         return new BenchmarkOutcome(report, path, errors);
     }
 
-    /// <summary>Runs one measurement; a <see cref="BenchmarkException"/> becomes an error row in its section and an entry in <paramref name="errors"/>.</summary>
-    /// <param name="always">Run it even when the section is not wanted (it starts what the wanted ones measure), without reporting it.</param>
-    private async Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<BenchmarkSection>> measure, bool always = false)
+    /// <summary>Every section key, in the order they run: what <c>--benchmark-only</c> accepts.</summary>
+    public static readonly IReadOnlyList<string> SectionKeys = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "aot", "bootstrap"];
+
+    /// <summary>The sections measured on the default stack; throughput, availability and crash need memory's Start.</summary>
+    private static readonly string[] StackSections = ["lifecycle", "memory", "throughput", "availability", "crash"];
+
+    private Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<BenchmarkSection>> measure, bool always = false) =>
+        Measure(key, errors, sections, async () => (IReadOnlyList<BenchmarkSection>)[await measure().ConfigureAwait(false)], always);
+
+    /// <summary>
+    /// Runs one measurement when it is wanted (false when skipped); a <see cref="BenchmarkException"/> becomes an
+    /// error row in its section and an entry in <paramref name="errors"/>.
+    /// </summary>
+    /// <param name="always">Run it even when not wanted (what it starts, others measure), without reporting it.</param>
+    private async Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<IReadOnlyList<BenchmarkSection>>> measure, bool always = false)
     {
-        if (!Wanted(key) && !always) return false;
+        if (!context.Wants(key) && !always) return false;
         context.Log($"measuring {key} ...");
         try
         {
-            var section = await measure().ConfigureAwait(false);
-            if (Wanted(key)) sections.Add(section);
+            var measured = await measure().ConfigureAwait(false);
+            if (context.Wants(key)) sections.AddRange(measured);
             return true;
         }
         catch (BenchmarkException ex)

@@ -9,14 +9,17 @@ namespace Integration.Tests;
 /// <summary>The benchmark as CI runs it: <c>Benchmark --quick</c> through the build program, on stacks of its own.</summary>
 public sealed class BenchmarkTests
 {
-    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "bootstrap"];
+    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "aot_backend", "aot_scaling", "aot_throughput", "bootstrap"];
 
     [Fact]
     public async Task Benchmark_quick_prints_every_section_and_writes_json()
     {
         var output = Path.Combine(Path.GetTempPath(), $"orch-bench-test-{Guid.NewGuid():N}.json");
         var benchDirsBefore = BenchDirectories();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(300)); // ~130 s here; room for a slower CI day
+        // The Native AOT section runs the published binary: publish it (or find it up to date) outside the budget below.
+        using (var publish = new CancellationTokenSource(TimeSpan.FromMinutes(10)))
+            await new Orchestration.Builds.AotPublisher("dotnet").EnsurePublishedAsync(Path.Combine(Repo.Root, "src", "TradingApi", "TradingApi.csproj"), publish.Token);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(360)); // ~190 s here with the Native AOT section and the live operations; room for a slower CI day
         var clock = Stopwatch.StartNew();
         try
         {
@@ -84,6 +87,15 @@ public sealed class BenchmarkTests
             var scaling = Rows(json, "scaling");
             Assert.Equal([1.0, 2.0, 4.0, 8.0], scaling.Select(r => Number(r, "instances")));
             Assert.All(scaling, r => Assert.True(Number(r, "start_median") > 0 && Number(r, "stop_median") > 0 && Number(r, "rss_total_mb") > 0, $"{r}"));
+
+            var aotBackend = Rows(json, "aot_backend");
+            Assert.Equal(2, aotBackend.Count); // start → healthy and idle RSS, each with its goal and the JIT figure beside
+            Assert.All(aotBackend, r => Assert.True(Number(r, "aot_median") > 0 && Number(r, "jit_median") > 0 && Number(r, "goal") > 0, $"{r}"));
+            var aotScaling = Rows(json, "aot_scaling");
+            Assert.Equal([2.0, 4.0, 32.0], aotScaling.Select(r => Number(r, "instances")));
+            Assert.All(aotScaling, r => Assert.True(Number(r, "aot_start") > 0 && Number(r, "aot_rss") > 0, $"{r}"));
+            Assert.All(aotScaling.Take(2), r => Assert.True(Number(r, "jit_start") > 0, $"{r}"));
+            Assert.Equal(4, Rows(json, "aot_throughput").Count);
 
             var bootstrap = Rows(json, "bootstrap");
             Assert.Equal(2, bootstrap.Count);

@@ -3,8 +3,12 @@ namespace Integration.Tests;
 /// <summary>Deployment files the tests start, on ports picked at run time.</summary>
 public static class Configs
 {
-    /// <summary>The guide's default layout: broker (core+broker) and datafeed (core+datafeed) behind the gateway.</summary>
-    public static string Default(TestPorts p, int brokerInstances = 1, string strategy = "path") => $"""
+    /// <summary>
+    /// The guide's default layout: broker (core+broker) and datafeed (core+datafeed) behind the gateway.
+    /// JIT unless asked: these tests are about the manager, and NativeAotTests covers the native binary
+    /// (publish: auto would run it, and the first Start of a run would pay the AOT compile).
+    /// </summary>
+    public static string Default(TestPorts p, int brokerInstances = 1, string strategy = "path", string publish = "jit") => $"""
         api_base_url: "/api/v1"
         nginx:
           port: {p.Gateway}
@@ -14,11 +18,13 @@ public static class Configs
             instances: {brokerInstances}
             modules: [core, broker]
             reload: false
+            publish: {publish}
           datafeed:
             port: {p[2]}
             instances: 1
             modules: [core, datafeed]
             reload: false
+            publish: {publish}
         websocket:
           routing_strategy: {strategy}
           query_param_name: type

@@ -4,7 +4,7 @@ namespace Orchestration.Config;
 
 internal sealed partial class ConfigParser
 {
-    private static readonly string[] ServerKeys = ["port", "instances", "modules", "reload", "command", "project", "env", "watch"];
+    private static readonly string[] ServerKeys = ["port", "instances", "modules", "reload", "publish", "command", "project", "env", "watch"];
     private const string ServersFix = "write servers: followed by one indented block per server, e.g. broker: {port: 8001, modules: [core, broker]}.";
 
     private List<ServerConfig> ReadServers(YamlSection root)
@@ -53,13 +53,15 @@ internal sealed partial class ConfigParser
         if (command is not null && server.Has("project"))
             diagnostics.Error(server.Child("project"), "a server runs either a command or a .NET project, not both.", "remove project or command.", atKey: true);
 
+        var reload = server.Bool("reload") ?? true;
         return new ServerConfig
         {
             Name = name,
             Port = port ?? 0,
             Instances = instances ?? 1,
             Modules = ReadModules(name, server, bundled: command is null && !server.Has("project")),
-            Reload = server.Bool("reload") ?? true,
+            Reload = reload,
+            Publish = ReadPublish(name, server, reload, isCommand: command is not null),
             Command = command,
             Project = command is null ? project ?? options.BundledProject : null,
             Env = ReadEnv(server),
@@ -91,6 +93,27 @@ internal sealed partial class ConfigParser
             }
         }
         return modules;
+    }
+
+    private PublishMode ReadPublish(string name, YamlSection server, bool reload, bool isCommand)
+    {
+        const string modes = "auto (Native AOT when reload is false and the project declares IsAotCompatible or PublishAot, JIT otherwise), aot or jit";
+        var text = server.String("publish", $"write one of {modes}.");
+        if (text is null) return PublishMode.Auto;
+        var path = server.Child("publish");
+        PublishMode? parsed = text switch { "auto" => PublishMode.Auto, "aot" => PublishMode.Aot, "jit" => PublishMode.Jit, _ => null };
+        if (parsed is not { } mode)
+        {
+            var guess = Suggestions.Closest(text, ["auto", "aot", "jit"]);
+            diagnostics.Error(path, $"'{text}' is not a publish mode.", (guess is null ? "use" : $"did you mean '{guess}'? Use") + $" {modes}.");
+            return PublishMode.Auto;
+        }
+        if (isCommand)
+            diagnostics.Error(path, "publish applies to a .NET project; this server runs a command.", "remove publish (a command runs as it is).", atKey: true);
+        else if (mode == PublishMode.Aot && reload)
+            diagnostics.Error(path, $"publish: aot needs reload: false, and servers.{name} reloads on code changes (reload: true{(server.Has("reload") ? "" : " by default")}), which rebuilds JIT each time.",
+                $"set servers.{name}.reload: false for a native binary, or publish: auto to keep watch mode.", atKey: true);
+        return mode;
     }
 
     private List<string>? ReadCommand(YamlSection server)

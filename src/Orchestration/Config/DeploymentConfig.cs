@@ -120,6 +120,9 @@ public sealed record ServerConfig
 
     public bool Reload { get; init; } = true;
 
+    /// <summary>How a .NET project is built to run (<c>publish:</c>); see <see cref="PublishMode"/>.</summary>
+    public PublishMode Publish { get; init; } = PublishMode.Auto;
+
     /// <summary>argv of a custom backend with placeholders {port} {name} {instance} {modules}; null runs <see cref="Project"/>.</summary>
     public IReadOnlyList<string>? Command { get; init; }
 
@@ -140,6 +143,18 @@ public sealed record ServerConfig
 
     /// <summary>The argv of one instance of this command server, placeholders expanded (see <see cref="CommandTemplate"/>).</summary>
     public IReadOnlyList<string> ExpandCommand(InstanceSpec instance) => CommandTemplate.Expand(instance);
+}
+
+/// <summary>
+/// <c>servers.&lt;n&gt;.publish</c>: <c>jit</c> runs <c>dotnet x.dll</c> of a Release build; <c>aot</c> runs the
+/// native binary of a Native AOT publish (reload: false only: watch mode rebuilds JIT on every change);
+/// <c>auto</c> picks AOT when the server has reload: false and its project declares itself AOT-compatible.
+/// </summary>
+public enum PublishMode
+{
+    Auto,
+    Aot,
+    Jit,
 }
 
 public enum RoutingStrategy

@@ -11,7 +11,7 @@ public static class PlanBuilder
 {
     /// <param name="config">The validated deployment.</param>
     /// <param name="nginxBinary">The nginx that EnsureNginx found.</param>
-    /// <param name="builtBackends">Server name → the built dll of its .NET project.</param>
+    /// <param name="builtBackends">Server name → the built dll of its .NET project, or its Native AOT binary.</param>
     /// <param name="dotnet">The dotnet host that runs .NET backends.</param>
     /// <param name="nginxErrorLogFlag">Whether this nginx knows <c>-e</c> (1.19.5 and later).</param>
     /// <param name="spares">Instance name → its spare port (see <see cref="SparePorts"/>).</param>
@@ -67,14 +67,15 @@ public static class PlanBuilder
                 Environment = env,
             };
         }
-        var dll = builtBackends.TryGetValue(server.Name, out var built)
-            ? built
+        var built = builtBackends.TryGetValue(server.Name, out var path)
+            ? path
             : throw new InvalidOperationException($"Server '{server.Name}' runs a .NET project that was not built");
         return new ProcessSpec
         {
             Name = instance.Name,
-            Argv = [dotnet, dll],
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            // A JIT build is a .dll the dotnet host runs; a Native AOT publish is the program itself.
+            Argv = built.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [dotnet, built] : [built],
+            WorkingDirectory = Path.GetDirectoryName(built)!,
             Environment = env,
         };
     }

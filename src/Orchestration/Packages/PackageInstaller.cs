@@ -29,6 +29,9 @@ public sealed class PackageInstaller(Func<string, string?> which, Func<bool> isR
     public static PackageInstaller ForThisMachine(Action<string> log) =>
         new(Which, () => Processes.Posix.IsRoot, RunCommandAsync, log);
 
+    /// <summary>Where <paramref name="program"/> is on PATH, or null (through this installer's view of the machine).</summary>
+    public string? Locate(string program) => which(program);
+
     /// <summary>True when <see cref="InstallAsync"/> can work here: root with apt-get.</summary>
     public bool CanInstall => which("apt-get") is not null && isRoot();
 

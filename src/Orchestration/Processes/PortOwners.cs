@@ -36,6 +36,9 @@ public static class PortOwners
     {
         var inodes = ListeningInodes(port);
         if (inodes.Count == 0) return null;
+        // The session leader is the program we started: when it holds the socket (the usual answer),
+        // no walk over every process's descriptors is needed (32 instances made 32 such walks).
+        if (HoldsAny(session, inodes)) return null;
         Owner? intruder = null;
         foreach (var pid in ProcInfo.AllPids())
         {

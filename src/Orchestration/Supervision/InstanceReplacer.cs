@@ -25,7 +25,7 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
         if (replacement is null) return failure;
         try
         {
-            var health = await WaitHealthyAsync(process.Name, modules, replacement, port, cancellationToken).ConfigureAwait(false);
+            var health = await WaitHealthyAsync(process.Name, modules, replacement, port, template is null, cancellationToken).ConfigureAwait(false);
             if (health is not null)
             {
                 await runner.StopChildAsync(replacement, cancellationToken).ConfigureAwait(false);
@@ -55,12 +55,13 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
     }
 
     /// <summary>Null once every module of <paramref name="child"/> answers healthy on <paramref name="port"/>; else why not.</summary>
-    public async Task<string?> WaitHealthyAsync(string name, IReadOnlyList<string> modules, ChildProcess child, int port, CancellationToken cancellationToken)
+    /// <param name="listensItself">A .NET project (JIT or native) binds its port itself; a command may hand it to a helper.</param>
+    public async Task<string?> WaitHealthyAsync(string name, IReadOnlyList<string> modules, ChildProcess child, int port, bool listensItself, CancellationToken cancellationToken)
     {
         using var probe = new HealthProbe();
         var target = HealthTarget.Instance(name, child.Pid, port, context.Plan.ApiBaseUrl, modules,
             () => child.HasExited ? $"{name} (pid {child.Pid}) exited: {child.Exited.Result}" : null,
-            listensItself: child.Spec.Argv[0] == context.Plan.Dotnet);
+            listensItself);
         var failures = await new HealthWaiter(probe, context.Plan.Health).WaitAllAsync([target], cancellationToken).ConfigureAwait(false);
         return failures.Count == 0 ? null : failures[0].Reason;
     }

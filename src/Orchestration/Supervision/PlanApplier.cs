@@ -74,7 +74,7 @@ internal sealed class PlanApplier(SupervisorContext context, ProcessRunner runne
         await Task.WhenAll(started.Select(p => runner.SpawnAsync(p, cancellationToken))).ConfigureAwait(false);
         context.SaveState();
         var failures = await Task.WhenAll(started.Select(async p => (p.Name, Error: p.Child is { } child
-            ? await replacer.WaitHealthyAsync(p.Name, p.Modules, child, p.Port, cancellationToken).ConfigureAwait(false)
+            ? await replacer.WaitHealthyAsync(p.Name, p.Modules, child, p.Port, p.ArgvTemplate is null, cancellationToken).ConfigureAwait(false)
             : "it could not be started"))).ConfigureAwait(false);
         if (failures.FirstOrDefault(f => f.Error is not null) is not { Error: { } error } failed) return new NewInstances(started, null);
         await DrainAsync(started, "a new instance failed its health check", cancellationToken).ConfigureAwait(false);

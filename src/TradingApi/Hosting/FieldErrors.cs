@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace TradingApi.Hosting;
 
@@ -45,7 +46,7 @@ public sealed class FieldErrors
             .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken);
+            var value = await JsonSerializer.DeserializeAsync(request.Body, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)), cancellationToken);
             return value is null ? (null, Single("body", "a JSON object is required")) : (value, null);
         }
         catch (JsonException ex)

@@ -11,13 +11,21 @@ namespace TradingApi.Hosting;
 /// <summary>Wiring shared by every instance: logging, JSON, instance header, health, shutdown.</summary>
 public static class HostingExtensions
 {
-    /// <summary>snake_case everywhere, enums as snake_case strings, nulls omitted.</summary>
+    /// <summary>
+    /// snake_case everywhere, enums as snake_case strings, nulls omitted; metadata from the
+    /// source-generated <see cref="TradingApiJsonContext"/> only, never reflection, in the JIT build
+    /// as in the Native AOT one (ASP.NET adds its problem-details and OpenAPI contexts after it).
+    /// </summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter<OrderSide>(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter<OrderType>(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new JsonStringEnumConverter<OrderStatus>(JsonNamingPolicy.SnakeCaseLower));
+        options.TypeInfoResolverChain.Clear();
+        options.TypeInfoResolverChain.Add(TradingApiJsonContext.Default);
     }
 
     public static void AddTradingApi(this WebApplicationBuilder builder)

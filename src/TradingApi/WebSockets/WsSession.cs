@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 
 namespace TradingApi.WebSockets;
@@ -21,7 +22,7 @@ public sealed class WsSession : IWsSink
     private readonly WebSocket _socket;
     private readonly IReadOnlyDictionary<string, IWsTopic> _topics;
     private readonly TimeSpan _idleTimeout;
-    private readonly JsonSerializerOptions _json;
+    private readonly JsonTypeInfo<WsEnvelope> _json;
     private readonly ILogger _log;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, IDisposable> _subscriptions = new(StringComparer.Ordinal);
@@ -41,7 +42,7 @@ public sealed class WsSession : IWsSink
         _socket = socket;
         _topics = topics.ToDictionary(t => t.Route, StringComparer.Ordinal);
         _idleTimeout = idleTimeout;
-        _json = json;
+        _json = (JsonTypeInfo<WsEnvelope>)json.GetTypeInfo(typeof(WsEnvelope));
         _log = log;
         _clock = clock;
         _idleTimer = new Timer(_ => OnIdle(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

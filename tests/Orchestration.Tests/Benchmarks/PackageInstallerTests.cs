@@ -22,6 +22,25 @@ public sealed class PackageInstallerTests
     }
 
     [Fact]
+    public async Task Native_aot_links_with_gcc_when_there_is_no_clang_and_installs_clang_only_when_neither_is_there()
+    {
+        var gcc = new FakeMachine { OnPath = { "/usr/bin/gcc", "/usr/bin/apt-get" } };
+        await Orchestration.Builds.PublishChoice.EnsureToolchainAsync(gcc.Installer(root: true), CancellationToken.None);
+        Assert.Empty(gcc.Commands);
+
+        var bare = new FakeMachine { OnPath = { "/usr/bin/apt-get" } };
+        await Orchestration.Builds.PublishChoice.EnsureToolchainAsync(bare.Installer(root: true), CancellationToken.None);
+        Assert.Equal(["/usr/bin/apt-get update", "/usr/bin/apt-get install -y --no-install-recommends clang"], bare.Commands);
+
+        var user = new FakeMachine { OnPath = { "/usr/bin/apt-get" } };
+        var refused = await Assert.ThrowsAsync<Orchestration.Builds.BackendBuildException>(() =>
+            Orchestration.Builds.PublishChoice.EnsureToolchainAsync(user.Installer(root: false), CancellationToken.None));
+        Assert.Contains("Native AOT needs a C linker", refused.Message);
+        Assert.Contains("sudo apt-get install -y clang", refused.Message);
+        Assert.Empty(user.Commands);
+    }
+
+    [Fact]
     public async Task A_tool_on_PATH_installs_nothing()
     {
         var m = new FakeMachine { OnPath = { "/usr/bin/wrk", "/usr/bin/apt-get" } };

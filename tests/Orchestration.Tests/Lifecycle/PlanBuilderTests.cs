@@ -37,6 +37,24 @@ public sealed class PlanBuilderTests
     }
 
     [Fact]
+    public void A_native_aot_build_is_run_as_the_program_itself_from_its_folder()
+    {
+        var config = Yaml.Valid("""
+            nginx: { port: 8000 }
+            servers:
+              broker: { port: 8001, modules: [broker], reload: false }
+            """, new ConfigLoadOptions { BundledProject = "/repo/src/TradingApi/TradingApi.csproj" });
+
+        var plan = PlanBuilder.Build(config, "/usr/sbin/nginx", new Dictionary<string, string> { ["broker"] = "/aot/TradingApi" }, "/usr/bin/dotnet");
+
+        var instance = Assert.Single(plan.Instances);
+        Assert.Equal(["/aot/TradingApi"], instance.Process.Argv);
+        Assert.Equal("/aot", instance.Process.WorkingDirectory);
+        Assert.Equal("broker-0", instance.Process.Environment["INSTANCE_NAME"]);
+        Assert.Null(instance.ArgvTemplate);
+    }
+
+    [Fact]
     public void A_command_server_expands_its_placeholders_and_keeps_port_open_for_a_replacement()
     {
         var config = Yaml.Valid("""

@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 namespace TradingApi.Tests.Infrastructure;
 
 /// <summary>
-/// A real TradingApi process (<c>dotnet TradingApi.dll</c> copied next to the tests by the project
-/// reference) on a free port. Disposing kills it if still running and dumps its output to the test log.
+/// A real TradingApi process of one <see cref="ApiBuild"/> (JIT or Native AOT) on a free port. Disposing
+/// kills it if still running and dumps its output to the test log.
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
@@ -22,8 +22,6 @@ public sealed class ApiProcess : IAsyncDisposable
         Port = port;
         _log = log;
     }
-
-    public static string DllPath => Path.Combine(AppContext.BaseDirectory, "TradingApi.dll");
 
     public int Port { get; }
 
@@ -48,13 +46,12 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the process without waiting for health.</summary>
-    public static ApiProcess Launch(IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log = null)
+    /// <summary>Starts the process of <paramref name="command"/> (see <see cref="ApiBuild.CommandAsync"/>) without waiting for health.</summary>
+    public static ApiProcess Launch(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log = null)
     {
         var port = PortProbe.PickFree();
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(command[0], command.Skip(1))
         {
-            ArgumentList = { DllPath },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -85,12 +82,12 @@ public sealed class ApiProcess : IAsyncDisposable
     /// Starts the process and waits until core/health answers 200 from it (or it dies). A port
     /// taken by another test between the pick and the bind costs a relaunch on a new port, not a failure.
     /// </summary>
-    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log,
+    public static async Task<ApiProcess> StartAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log,
         CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var api = Launch(environment, log);
+            var api = Launch(command, environment, log);
             try
             {
                 await api.WaitHealthyAsync(cancellationToken);
@@ -173,7 +170,7 @@ public sealed class ApiProcess : IAsyncDisposable
             await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
         }
 
-        _log?.WriteLine($"--- TradingApi pid {_process.Id} port {Port} output ---\n{Output}");
+        _log?.WriteLine($"--- TradingApi pid {_process.Id} ({_process.StartInfo.FileName}) port {Port} output ---\n{Output}");
         _process.Dispose();
     }
 

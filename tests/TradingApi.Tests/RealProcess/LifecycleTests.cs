@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 
 namespace TradingApi.Tests.RealProcess;
 
-/// <summary>Start, idle timeout and shutdown of a real process, as the manager drives it.</summary>
-public sealed class LifecycleTests(ITestOutputHelper log)
+/// <summary>Start, idle timeout and shutdown of a real process, as the manager drives it; once per build (JIT, Native AOT).</summary>
+public abstract class LifecycleTests(ApiBuild build, ITestOutputHelper log)
 {
     private static readonly Regex LogLine = new(
         @"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] \[(INFO|WARN|ERROR|DEBUG)\] [\w.]+: .+$", RegexOptions.Compiled);
@@ -15,8 +15,9 @@ public sealed class LifecycleTests(ITestOutputHelper log)
     [Fact]
     public async Task An_unknown_module_fails_the_start_with_exit_code_2_naming_it_and_the_valid_ones()
     {
+        var command = await build.CommandAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var api = ApiProcess.Launch(new Dictionary<string, string> { ["ENABLED_MODULES"] = "broker,tradez" }, log);
+        await using var api = ApiProcess.Launch(command, new Dictionary<string, string> { ["ENABLED_MODULES"] = "broker,tradez" }, log);
 
         await api.WaitForExitAsync(timeout.Token);
 
@@ -29,8 +30,9 @@ public sealed class LifecycleTests(ITestOutputHelper log)
     [Fact]
     public async Task Stdout_has_one_line_per_event_in_the_guide_format_with_a_startup_and_at_debug_request_lines()
     {
+        var command = await build.CommandAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        await using var api = await ApiProcess.StartAsync(command, new Dictionary<string, string>
         {
             ["ENABLED_MODULES"] = "core,broker",
             ["INSTANCE_NAME"] = "broker-7",
@@ -53,8 +55,9 @@ public sealed class LifecycleTests(ITestOutputHelper log)
     [Fact]
     public async Task An_idle_connection_is_closed_with_4000_after_the_timeout_while_pings_keep_one_open()
     {
+        var command = await build.CommandAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        await using var api = await ApiProcess.StartAsync(command, new Dictionary<string, string>
         {
             ["ENABLED_MODULES"] = "datafeed",
             ["WS_IDLE_TIMEOUT_SECONDS"] = "3",
@@ -82,8 +85,9 @@ public sealed class LifecycleTests(ITestOutputHelper log)
     [Fact]
     public async Task Sigterm_closes_open_websockets_with_1001_and_exits_0_within_a_second()
     {
+        var command = await build.CommandAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await using var api = await ApiProcess.StartAsync(new Dictionary<string, string>
+        await using var api = await ApiProcess.StartAsync(command, new Dictionary<string, string>
         {
             ["ENABLED_MODULES"] = "broker,datafeed",
             ["DATAFEED_INTERVAL_MS"] = "50",
@@ -110,3 +114,7 @@ public sealed class LifecycleTests(ITestOutputHelper log)
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, broker.CloseStatus);
     }
 }
+
+public sealed class LifecycleJitTests(ITestOutputHelper log) : LifecycleTests(ApiBuild.Jit, log);
+
+public sealed class LifecycleAotTests(ITestOutputHelper log) : LifecycleTests(ApiBuild.Aot, log);

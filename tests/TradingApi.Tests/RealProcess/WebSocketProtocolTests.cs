@@ -5,29 +5,16 @@ using Xunit.Abstractions;
 
 namespace TradingApi.Tests.RealProcess;
 
-/// <summary>The WebSocket protocol against a real listening instance with both streaming modules.</summary>
-public sealed class WebSocketProtocolTests(ITestOutputHelper log) : IAsyncLifetime
+/// <summary>The WebSocket protocol against a real listening instance with both streaming modules; once per build (JIT, Native AOT).</summary>
+public abstract class WebSocketProtocolTests(ApiBuild build, ITestOutputHelper log) : RunningApiTest(build, log, new Dictionary<string, string>
 {
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
-    private ApiProcess _api = null!;
-
-    private CancellationToken Token => _timeout.Token;
-
-    public async Task InitializeAsync() => _api = await ApiProcess.StartAsync(new Dictionary<string, string>
-    {
-        ["ENABLED_MODULES"] = "broker,datafeed",
-        ["INSTANCE_NAME"] = "ws-0",
-        ["DATAFEED_INTERVAL_MS"] = "100",
-    }, log, Token);
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        _timeout.Dispose();
-    }
-
+    ["ENABLED_MODULES"] = "broker,datafeed",
+    ["INSTANCE_NAME"] = "ws-0",
+    ["DATAFEED_INTERVAL_MS"] = "100",
+})
+{
     private Task<WsTestClient> ConnectAsync(string module) =>
-        WsTestClient.ConnectAsync(_api.Ws($"/api/v1/{module}/ws"), Token);
+        WsTestClient.ConnectAsync(Api.Ws($"/api/v1/{module}/ws"), Token);
 
     [Fact]
     public async Task Quotes_subscribe_is_answered_then_updated_then_unsubscribed()
@@ -143,7 +130,7 @@ public sealed class WebSocketProtocolTests(ITestOutputHelper log) : IAsyncLifeti
         }
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var placed = await http.PostAsync(_api.Http("/api/v1/broker/orders"), new StringContent(
+        var placed = await http.PostAsync(Api.Http("/api/v1/broker/orders"), new StringContent(
             """{"symbol":"ETHUSD","side":"buy","quantity":2}""", System.Text.Encoding.UTF8, "application/json"), Token);
         placed.EnsureSuccessStatusCode();
         var messages = new List<JsonElement>();
@@ -197,3 +184,7 @@ public sealed class WebSocketProtocolTests(ITestOutputHelper log) : IAsyncLifeti
         Assert.True(ticks >= 5, $"only {ticks:0.0} ticks passed");
     }
 }
+
+public sealed class WebSocketProtocolJitTests(ITestOutputHelper log) : WebSocketProtocolTests(ApiBuild.Jit, log);
+
+public sealed class WebSocketProtocolAotTests(ITestOutputHelper log) : WebSocketProtocolTests(ApiBuild.Aot, log);
