@@ -29,6 +29,17 @@ partial class Build
         .DependsOn(ScaleConfig, ValidateConfig, EnsureNginx, BuildBackend, GenerateNginx)
         .Executes(async ct =>
         {
+            if (!RunningStack.IsUp(Deployment.Paths))
+            {
+                if (DryRun) Log.Information("Nothing of {Config} is running: Scale would only write instances: {Count} into it", Path.GetFileName(ConfigPath), Instances);
+                else
+                {
+                    AtomicFile.WriteAllText(ConfigPath, ScaledConfigText!);
+                    Log.Information("Nothing of {Config} is running: wrote servers.{Server}.instances: {Count} into it; ./build.sh Start{Argument} runs them",
+                        Path.GetFileName(ConfigPath), Server, Instances, ConfigArgument);
+                }
+                return;
+            }
             await ApplyAsync([], "scale", ct);
             if (DryRun) return;
             AtomicFile.WriteAllText(ConfigPath, ScaledConfigText!);

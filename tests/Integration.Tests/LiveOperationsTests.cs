@@ -123,6 +123,19 @@ public sealed class LiveOperationsTests
     }
 
     [Fact]
+    public async Task Scale_of_a_stopped_deployment_writes_the_count_into_the_config_and_starts_nothing()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p));
+
+        var scale = await stack.RunOkAsync("Scale", "--server", "datafeed", "--instances", "2");
+
+        Assert.Contains("Nothing of", scale.Output);
+        Assert.Equal(Configs.Default(stack.Ports).Replace($"    port: {stack.Ports[2]}\n    instances: 1\n", $"    port: {stack.Ports[2]}\n    instances: 2\n"),
+            File.ReadAllText(stack.ConfigPath));
+        Assert.Null(stack.State);
+    }
+
+    [Fact]
     public async Task Detach_keeps_the_port_in_the_gateway_for_the_developers_own_process_and_Attach_hands_it_back()
     {
         await using var stack = new TestStack(p => Configs.Default(p, brokerInstances: 2));
