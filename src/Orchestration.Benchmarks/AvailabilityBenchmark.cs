@@ -57,7 +57,7 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
         if (!original.Contains(datafeed, StringComparison.Ordinal)) throw new BenchmarkException($"{stack.ConfigPath} does not have the default datafeed server");
         var quotesPort = Processes.PortProbe.PickFree();
         var withEnv = original.Replace(datafeed, datafeed + "    env:\n      LOG_LEVEL: debug\n", StringComparison.Ordinal);
-        var withServer = withEnv.Replace("websocket:\n", $"  quotes:\n    port: {quotesPort}\n    modules: [core]\n    reload: false\nwebsocket:\n", StringComparison.Ordinal);
+        var withServer = withEnv.Replace("websocket:\n", $"  quotes:\n    port: {quotesPort}\n    modules: [core]\n    reload: false\n    publish: jit\nwebsocket:\n", StringComparison.Ordinal);
         var withGateway = withServer.Replace("worker_connections: 1024", "worker_connections: 2048", StringComparison.Ordinal);
         var steps = new (string Name, string Note, string? Config, string Target, string[] Arguments)[]
         {

@@ -31,17 +31,13 @@ public sealed class AotPublisher(string dotnet, Func<CancellationToken, Task>? e
         if (UpToDate(project, stamp) is { } published) return new Published(project, published, WasUpToDate: true, TimeSpan.Zero, []); // the holder published it
         if (ensureToolchain is not null) await ensureToolchain(cancellationToken).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
+        var inputs = BuildInputs.Take(project);
         var (binary, warnings) = await PublishAsync(project, cancellationToken).ConfigureAwait(false);
-        AtomicFile.WriteAllText(stamp, binary + "\n");
+        BuildInputs.Record(stamp, binary, inputs);
         return new Published(project, binary, WasUpToDate: false, Stopwatch.GetElapsedTime(started), warnings);
     }
 
-    private static string? UpToDate(string project, string stamp)
-    {
-        if (!File.Exists(stamp)) return null;
-        var binary = File.ReadAllText(stamp).Trim();
-        return File.Exists(binary) && BackendBuilder.NewestInput(project) <= File.GetLastWriteTimeUtc(stamp) ? binary : null;
-    }
+    private static string? UpToDate(string project, string stamp) => BuildInputs.UpToDate(project, stamp);
 
     /// <summary>
     /// Runs the publish for this machine's runtime into <c>bin/Release/aot/</c> and returns the binary. The

@@ -7,12 +7,11 @@ namespace Orchestration.Builds;
 
 /// <summary>
 /// Builds the .NET project of each server once (Release), and not at all when nothing under the
-/// project folder changed since the last build: MSBuild alone costs seconds even when up to date.
+/// project folder changed since the last build (<see cref="BuildInputs"/>): MSBuild alone costs
+/// seconds even when up to date.
 /// </summary>
 public sealed class BackendBuilder(string dotnet)
 {
-    private static readonly string[] IgnoredDirectories = ["bin", "obj", ".local", ".git", "node_modules"];
-
     public sealed record Built(string Project, string TargetPath, bool WasUpToDate);
 
     /// <summary>
@@ -26,14 +25,10 @@ public sealed class BackendBuilder(string dotnet)
     public async Task<Built> EnsureBuiltAsync(string project, CancellationToken cancellationToken)
     {
         var stamp = StampFile(project);
-        if (File.Exists(stamp))
-        {
-            var target = (await File.ReadAllTextAsync(stamp, cancellationToken).ConfigureAwait(false)).Trim();
-            if (File.Exists(target) && NewestInput(project) <= File.GetLastWriteTimeUtc(stamp))
-                return new Built(project, target, WasUpToDate: true);
-        }
+        if (BuildInputs.UpToDate(project, stamp) is { } current) return new Built(project, current, WasUpToDate: true);
+        var inputs = BuildInputs.Take(project);
         var targetPath = await BuildAsync(project, outputDirectory: null, cancellationToken).ConfigureAwait(false);
-        AtomicFile.WriteAllText(stamp, targetPath + "\n");
+        BuildInputs.Record(stamp, targetPath, inputs);
         return new Built(project, targetPath, WasUpToDate: false);
     }
 
@@ -69,36 +64,6 @@ public sealed class BackendBuilder(string dotnet)
         var folder = Path.GetDirectoryName(project)!;
         return Directory.EnumerateFiles(folder, "*.*proj").Concat(Directory.EnumerateFiles(folder, "*.props"))
             .Any(f => File.GetLastWriteTimeUtc(f) > restored);
-    }
-
-    /// <summary>The newest write time of any source under the project's folder (bin, obj and friends excluded).</summary>
-    public static DateTime NewestInput(string project)
-    {
-        var newest = File.GetLastWriteTimeUtc(project);
-        var stack = new Stack<string>([Path.GetDirectoryName(project)!]);
-        while (stack.Count > 0)
-        {
-            var dir = stack.Pop();
-            foreach (var file in Directory.EnumerateFiles(dir))
-            {
-                var t = File.GetLastWriteTimeUtc(file);
-                if (t > newest) newest = t;
-            }
-            foreach (var sub in Directory.EnumerateDirectories(dir))
-            {
-                if (!IgnoredDirectories.Contains(Path.GetFileName(sub))) stack.Push(sub);
-            }
-        }
-        // Shared build settings above the project change what it builds too.
-        for (var dir = Path.GetDirectoryName(Path.GetDirectoryName(project)); dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            foreach (var name in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json" })
-            {
-                var file = Path.Combine(dir, name);
-                if (File.Exists(file) && File.GetLastWriteTimeUtc(file) > newest) newest = File.GetLastWriteTimeUtc(file);
-            }
-        }
-        return newest;
     }
 
     /// <summary>In the project's own obj/: every deployment of the project shares one up-to-date check.</summary>

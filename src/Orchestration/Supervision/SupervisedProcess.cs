@@ -38,6 +38,19 @@ internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, stri
     /// <summary>Detached: the developer runs this instance (under a debugger); the supervisor leaves its port alone until Attach.</summary>
     public bool Detached { get; set; }
 
+    /// <summary>
+    /// A child that exec'd another program (a command's <c>exec $APP</c>) is still this child, with the
+    /// same pid and start time: its pid cannot be reused before we reap it, so the program on record
+    /// follows it. Otherwise an identity taken before the exec would no longer match, and Status and
+    /// Stop would take the running instance for gone. Call under the state gate.
+    /// </summary>
+    public void RefreshIdentity()
+    {
+        if (Child is not { HasExited: false } child || Identity is not { StartTicks: > 0 } known) return;
+        if (ProcessIdentity.Capture(child.Pid) is { Executable: not null } now && now.StartTicks == known.StartTicks && now.Executable != known.Executable)
+            Identity = now;
+    }
+
     public ProcessRecord ToRecord(string logPath) => new()
     {
         Name = Name,

@@ -62,6 +62,7 @@ public sealed partial class Supervisor : IDisposable
     {
         lock (_context.StateGate)
         {
+            foreach (var p in _context.Processes) p.RefreshIdentity();
             return new DeploymentState
             {
                 Supervisor = _self,
@@ -95,6 +96,7 @@ public sealed partial class Supervisor : IDisposable
     {
         if (!_context.EnableAutoRestart()) return;
         Logs.Event("Stack started; crashed instances will be restarted");
+        SaveState(); // every instance answers now: what each one runs after its exec is on record
         if (_context.Plan.Watch.Count > 0) _watch.Start();
     }
 
