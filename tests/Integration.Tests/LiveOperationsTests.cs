@@ -188,7 +188,7 @@ public sealed class LiveOperationsTests
     private static string Changed(TestPorts p)
     {
         var yaml = Configs.Default(p);
-        var datafeed = $"    port: {p[2]}\n    instances: 1\n    modules: [core, datafeed]\n    reload: false\n";
+        var datafeed = $"    port: {p[2]}\n    instances: 1\n    modules: [core, datafeed]\n    reload: false\n    publish: jit\n";
         Assert.Contains(datafeed, yaml);
         return yaml
             .Replace($"nginx:\n  port: {p.Gateway}\n", $"nginx:\n  port: {p.Gateway}\n  worker_connections: 2048\n")
