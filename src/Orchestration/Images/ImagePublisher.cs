@@ -113,7 +113,10 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
         await RemoveTreeAsync(app, cancellationToken).ConfigureAwait(false);
         log($"dotnet publish {name} (Release, linux-x64, self-contained) ...");
         await RunCheckedAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "true",
-            "-p:UseAppHost=true", "-p:GenerateDocumentationFile=false", "-o", app, "-nologo", "-v", "quiet"], cancellationToken).ConfigureAwait(false);
+            "-p:UseAppHost=true", "-p:GenerateDocumentationFile=false",
+            // The SDK writes the git commit into the assembly's version: every commit would change the image.
+            "-p:IncludeSourceRevisionInInformationalVersion=false",
+            "-o", app, "-nologo", "-v", "quiet"], cancellationToken).ConfigureAwait(false);
         if (!File.Exists(Path.Combine(app, name)))
             throw new DockerException($"dotnet publish of {project} made no executable {name} in {app}. Fix: the project's AssemblyName must match its file name, and it must be an executable (OutputType Exe, or the Web SDK).");
         return await BuildAsync(reference, ProjectDockerfile(baseReference, name), context, cancellationToken).ConfigureAwait(false);
