@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace Integration.Tests;
+
+/// <summary>
+/// The deployment on a real Docker engine's single-node swarm, through the build program as a user runs it:
+/// DeploySwarm (installing and starting the engine when it is missing, as root), the gateway's published
+/// port, Status --swarm, RemoveSwarm. No engine is a failure with the reason, never a skip. Each test
+/// removes its stack and the image tags it made in every outcome; the base image is kept for the next.
+/// </summary>
+public sealed partial class SwarmTests
+{
+    private static readonly TimeSpan DeployTimeout = TimeSpan.FromMinutes(6);
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
+
+    [Fact]
+    public async Task DeploySwarm_serves_every_module_and_every_replica_through_the_published_port_and_RemoveSwarm_leaves_nothing()
+    {
+        await using var deployment = new TestStack(p => Configs.Default(p, brokerInstances: 2));
+        var stack = "orchtest-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            var deploy = await deployment.RunAsync(["DeploySwarm", "--stack", stack], DeployTimeout, CancellationToken.None);
+            Assert.True(deploy.ExitCode == 0, $"DeploySwarm failed: {deploy}");
+            var gateway = $"http://127.0.0.1:{deployment.Ports.Gateway}";
+            Assert.Contains(gateway, deploy.Output);
+
+            // Every module answers through the gateway; each of broker's two replicas serves in turn.
+            var brokerInstances = new HashSet<string>();
+            for (var i = 0; i < 20 && brokerInstances.Count < 2; i++)
+            {
+                using var response = await Http.GetAsync($"{gateway}/api/v1/broker/health");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                brokerInstances.Add(response.Headers.GetValues("X-Instance").Single());
+            }
+            Assert.Equal([$"{stack}_broker-1", $"{stack}_broker-2"], brokerInstances.Order());
+            foreach (var (module, instance) in new[] { ("core", $"{stack}_broker-"), ("datafeed", $"{stack}_datafeed-1") })
+            {
+                using var response = await Http.GetAsync($"{gateway}/api/v1/{module}/health");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.StartsWith(instance, response.Headers.GetValues("X-Instance").Single());
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Assert.Equal(module, body.RootElement.GetProperty("module_name").GetString());
+            }
+            await AssertWebSocketRoundTripAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/datafeed/ws", $"{stack}_datafeed-1");
+
+            var status = await deployment.RunAsync("Status", "--swarm", "--stack", stack);
+            Assert.True(status.ExitCode == 0, $"Status --swarm: {status}");
+            Assert.Equal(4, Regex.Matches(status.StandardOutput, "healthy").Count - 1); // 4 task rows and the summary line
+            Assert.Contains(gateway, status.StandardOutput);
+
+            var remove = await deployment.RunAsync(["RemoveSwarm", "--stack", stack], TimeSpan.FromMinutes(2), CancellationToken.None);
+            Assert.True(remove.ExitCode == 0, $"RemoveSwarm failed: {remove}");
+            Assert.Empty(await OursAsync(stack));
+            var after = await deployment.RunAsync("Status", "--swarm", "--stack", stack);
+            Assert.Equal(3, after.ExitCode);
+        }
+        finally
+        {
+            await CleanUpAsync(deployment, stack);
+        }
+    }
+
+    [Fact]
+    public async Task DeploySwarm_with_the_query_param_strategy_routes_each_WebSocket_to_its_server()
+    {
+        await using var deployment = new TestStack(p => Configs.Default(p, strategy: "query_param"));
+        var stack = "orchtest-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            var deploy = await deployment.RunAsync(["DeploySwarm", "--stack", stack], DeployTimeout, CancellationToken.None);
+            Assert.True(deploy.ExitCode == 0, $"DeploySwarm failed: {deploy}");
+            await AssertWebSocketRoundTripAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=broker", $"{stack}_broker-1");
+            await AssertWebSocketRoundTripAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=datafeed", $"{stack}_datafeed-1");
+            using var unknown = await Http.GetAsync($"http://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=nope");
+            Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        }
+        finally
+        {
+            await CleanUpAsync(deployment, stack);
+        }
+    }
+
+    private static async Task AssertWebSocketRoundTripAsync(string url, string instance)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        await socket.ConnectAsync(new Uri(url), cts.Token);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, socket.HttpStatusCode);
+        Assert.Equal(instance, socket.HttpResponseHeaders!["X-Instance"].Single());
+        await socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"ping"}"""), WebSocketMessageType.Text, true, cts.Token);
+        var buffer = new byte[8192];
+        var received = await socket.ReceiveAsync(buffer, cts.Token);
+        using var message = JsonDocument.Parse(buffer.AsMemory(0, received.Count));
+        Assert.Equal("pong", message.RootElement.GetProperty("type").GetString());
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+    }
+
+    /// <summary>Services, containers, networks, configs and volumes carrying this stack's label.</summary>
+    private static async Task<IReadOnlyList<string>> OursAsync(string stack)
+    {
+        var filter = $"label=orchestration.deployment={stack}";
+        var stackFilter = $"label=com.docker.stack.namespace={stack}";
+        var found = new List<string>();
+        foreach (var args in new[]
+        {
+            new[] { "service", "ls", "-q", "--filter", filter }, ["ps", "-aq", "--filter", filter], ["network", "ls", "-q", "--filter", filter],
+            ["config", "ls", "-q", "--filter", filter], ["volume", "ls", "-q", "--filter", stackFilter], ["ps", "-aq", "--filter", stackFilter],
+        })
+        {
+            var result = await Docker(args);
+            found.AddRange(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(id => $"{args[0]} {id}"));
+        }
+        return found;
+    }
+
+    /// <summary>RemoveSwarm, then whatever still carries the stack's label, then the image tags this test made.</summary>
+    private static async Task CleanUpAsync(TestStack deployment, string stack)
+    {
+        await deployment.RunAsync(["RemoveSwarm", "--stack", stack], TimeSpan.FromMinutes(2), CancellationToken.None);
+        if ((await OursAsync(stack)).Count > 0) await Docker(["stack", "rm", stack]);
+        var compose = Path.Combine(deployment.LocalDir, "swarm", stack + ".compose.yaml");
+        if (!File.Exists(compose)) return;
+        foreach (var image in ImageLine().Matches(File.ReadAllText(compose)).Select(m => m.Groups[1].Value).Distinct())
+        {
+            // Untag only: an image with no other tag stays, as the cache of the next run.
+            var tags = await Docker(["image", "inspect", image, "--format", "{{len .RepoTags}}"]);
+            if (tags.ExitCode == 0 && int.TryParse(tags.StandardOutput.Trim(), out var count) && count > 1) await Docker(["rmi", image]);
+        }
+    }
+
+    private static Task<BufferedCommandResult> Docker(string[] args) =>
+        Cli.Wrap(File.Exists("/usr/bin/docker") ? "/usr/bin/docker" : "docker").WithArguments(args)
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+
+    [GeneratedRegex(@"^\s+image: (\S+:cfg-\S+)$", RegexOptions.Multiline)]
+    private static partial Regex ImageLine();
+}
