@@ -105,7 +105,7 @@ partial class Build
             throw new TargetFailedException($"{Path.GetFileName(ConfigPath)} cannot become a Swarm stack; nothing was written:\n  {string.Join("\n  ", problems)}");
         var names = await SwarmImageNamesAsync(ct);
         var nginxFile = Path.GetFileNameWithoutExtension(output) + ".nginx.conf";
-        var export = ComposeFile.Build(Deployment, names, StackName, nginxFile);
+        var export = ComposeFile.Build(Deployment, names, ImagePublisher.GatewayReference(names, AptSource.OfThisMachine()), StackName, nginxFile);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var nginxPath = Path.Combine(Path.GetDirectoryName(output)!, nginxFile);
         Orchestration.IO.AtomicFile.WriteAllText(output, export.Yaml);

@@ -20,7 +20,7 @@ public sealed partial class SwarmTests
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
 
     [Fact]
-    public async Task DeploySwarm_serves_every_module_and_every_replica_through_the_published_port_and_RemoveSwarm_leaves_nothing()
+    public async Task DeploySwarm_serves_every_module_and_replica_through_the_published_port_rolls_an_update_with_no_failed_request_and_RemoveSwarm_leaves_nothing()
     {
         await using var deployment = new TestStack(p => Configs.Default(p, brokerInstances: 2));
         var stack = "orchtest-" + Guid.NewGuid().ToString("N")[..8];
@@ -50,6 +50,23 @@ public sealed partial class SwarmTests
             }
             await AssertWebSocketRoundTripAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/datafeed/ws", $"{stack}_datafeed-1");
 
+            // A rolling update under load (a changed env stands for a code change: both change the service's spec).
+            var before = await RunningTasksAsync($"{stack}_broker");
+            File.WriteAllText(deployment.ConfigPath, File.ReadAllText(deployment.ConfigPath)
+                .Replace("    modules: [core, broker]\n", "    modules: [core, broker]\n    env:\n      ROLLOUT: \"2\"\n", StringComparison.Ordinal));
+            Assert.Contains("ROLLOUT", File.ReadAllText(deployment.ConfigPath));
+            using var loadStop = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+            var load = Task.WhenAll(Enumerable.Range(0, 2).Select(_ => LoadAsync($"{gateway}/api/v1/broker/health", loadStop.Token)));
+            var update = await deployment.RunAsync(["DeploySwarm", "--stack", stack], DeployTimeout, CancellationToken.None);
+            await loadStop.CancelAsync();
+            var counts = await load;
+            Assert.True(update.ExitCode == 0, $"DeploySwarm (update) failed: {update}");
+            var after = await RunningTasksAsync($"{stack}_broker");
+            Assert.Empty(before.Intersect(after)); // both replicas were replaced
+            var failures = counts.SelectMany(c => c.Failures).ToList();
+            Assert.True(failures.Count == 0, $"{failures.Count} of {counts.Sum(c => c.Total)} requests failed during the rolling update: {string.Join("; ", failures.Take(10))}");
+            Assert.True(counts.Sum(c => c.Total) > 20, $"only {counts.Sum(c => c.Total)} requests were sent during the update");
+
             var status = await deployment.RunAsync("Status", "--swarm", "--stack", stack);
             Assert.True(status.ExitCode == 0, $"Status --swarm: {status}");
             Assert.Equal(4, Regex.Matches(status.StandardOutput, "healthy").Count - 1); // 4 task rows and the summary line
@@ -58,8 +75,8 @@ public sealed partial class SwarmTests
             var remove = await deployment.RunAsync(["RemoveSwarm", "--stack", stack], TimeSpan.FromMinutes(2), CancellationToken.None);
             Assert.True(remove.ExitCode == 0, $"RemoveSwarm failed: {remove}");
             Assert.Empty(await OursAsync(stack));
-            var after = await deployment.RunAsync("Status", "--swarm", "--stack", stack);
-            Assert.Equal(3, after.ExitCode);
+            var stopped = await deployment.RunAsync("Status", "--swarm", "--stack", stack);
+            Assert.Equal(3, stopped.ExitCode);
         }
         finally
         {
@@ -86,6 +103,32 @@ public sealed partial class SwarmTests
             await CleanUpAsync(deployment, stack);
         }
     }
+
+    private sealed record Load(int Total, IReadOnlyList<string> Failures);
+
+    /// <summary>GETs one after another until stopped (bounded by the caller's token); every non-200 or error is a failure.</summary>
+    private static async Task<Load> LoadAsync(string url, CancellationToken stop)
+    {
+        var total = 0;
+        var failures = new List<string>();
+        while (!stop.IsCancellationRequested)
+        {
+            total++;
+            try
+            {
+                using var response = await Http.GetAsync(url, CancellationToken.None);
+                if (response.StatusCode != HttpStatusCode.OK) failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} HTTP {(int)response.StatusCode}");
+            }
+            catch (HttpRequestException ex) { failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {ex.Message}"); }
+            catch (TaskCanceledException) { failures.Add($"{DateTime.UtcNow:HH:mm:ss.fff} no answer within 5 s"); }
+            await Task.Delay(20, CancellationToken.None);
+        }
+        return new Load(total, failures);
+    }
+
+    private static async Task<IReadOnlyList<string>> RunningTasksAsync(string service) =>
+        (await Docker(["service", "ps", "-q", "--filter", "desired-state=running", service])).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private static async Task AssertWebSocketRoundTripAsync(string url, string instance)
     {
@@ -128,7 +171,10 @@ public sealed partial class SwarmTests
         if ((await OursAsync(stack)).Count > 0) await Docker(["stack", "rm", stack]);
         var compose = Path.Combine(deployment.LocalDir, "swarm", stack + ".compose.yaml");
         if (!File.Exists(compose)) return;
-        foreach (var image in ImageLine().Matches(File.ReadAllText(compose)).Select(m => m.Groups[1].Value).Distinct())
+        var tagged = ImageLine().Matches(File.ReadAllText(compose)).Select(m => m.Groups[1].Value).ToList();
+        // The gateway runs its content-tagged image; PublishImages tagged it with this run's tag too.
+        tagged.AddRange(tagged.Select(i => "orchestration/gateway:" + i.Split(':')[^1]).ToList());
+        foreach (var image in tagged.Distinct())
         {
             // Untag only: an image with no other tag stays, as the cache of the next run.
             var tags = await Docker(["image", "inspect", image, "--format", "{{len .RepoTags}}"]);

@@ -47,7 +47,9 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
         var images = new List<PublishedImage> { baseImage };
         foreach (var project in config.Servers.Where(s => s.IsDotNetProject).Select(s => s.Project ?? ImageNames.BundledProject).Distinct(StringComparer.Ordinal))
             images.Add(await PublishProjectAsync(project, names.ForProject(project), baseImage.Reference, cancellationToken).ConfigureAwait(false));
-        images.Add(await BuildAsync(names.Gateway, GatewayDockerfile(baseImage.Reference), context: null, cancellationToken).ConfigureAwait(false));
+        var gateway = await BuildAsync(GatewayReference(names, AptSource.OfThisMachine()), GatewayDockerfile(baseImage.Reference), context: null, cancellationToken).ConfigureAwait(false);
+        await docker.RunAsync(["tag", gateway.Reference, names.Gateway], cancellationToken).ConfigureAwait(false);
+        images.Add(gateway with { Reference = $"{gateway.Reference} (and {names.Gateway})" });
         foreach (var server in config.Servers.Where(s => !s.IsDotNetProject))
             log($"servers.{server.Name} runs a command: its image {names.For(server)} is yours to build (see docs/deploy.md).");
         return images;
@@ -56,6 +58,14 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
     /// <summary>The base image's reference: the suite and a hash of mirror, suite and recipe.</summary>
     public static string BaseReference(ImageNames names, AptSource source) =>
         $"{names.Prefix}/base:{source.Suite}-{IO.ShortHash.Of($"{BaseRecipe}|{source.Suite}|{source.Mirror}|{string.Join(',', BasePackages)}", 12)}";
+
+    /// <summary>
+    /// The gateway's image tagged by its content (the base and the recipe), not by the commit: a stack whose
+    /// code changed keeps its gateway task, whose host-mode port would otherwise close for a moment
+    /// (one host port cannot be bound by an old and a new task at once). It is tagged with the commit too.
+    /// </summary>
+    public static string GatewayReference(ImageNames names, AptSource source) =>
+        $"{names.Prefix}/{ImageNames.GatewayRepository}:{source.Suite}-{IO.ShortHash.Of(GatewayDockerfile(BaseReference(names, source)), 12)}";
 
     public async Task<PublishedImage> EnsureBaseAsync(ImageNames names, CancellationToken cancellationToken)
     {

@@ -29,6 +29,13 @@ public sealed record NginxRenderOptions
     /// <summary>Where each upstream points; null: this machine's instance ports and <see cref="SparePorts"/>.</summary>
     public IUpstreamAddresses? Upstreams { get; init; }
 
+    /// <summary>
+    /// How long nginx waits to connect to a backend before it tries the next address. Where addresses are
+    /// resolved at request time, one may belong to a replica that is gone and not answer at all: a short
+    /// wait moves the request on well within a client's patience.
+    /// </summary>
+    public string ConnectTimeout { get; init; } = "5s";
+
     /// <summary>The pid file and logs; null: under local_dir.</summary>
     public NginxFiles? Files { get; init; }
 
@@ -80,6 +87,7 @@ public static class NginxConfigRenderer
             ["access_log"] = Quote(files.AccessLog),
             ["temp_paths"] = NginxDirectories.TempKinds.Select(k => Obj(("directive", k + "_temp_path"), ("path", Quote(Path.Combine(workers.TempRoot, k))))).ToList(),
             ["resolver"] = upstreams.Resolver,
+            ["connect_timeout"] = options.ConnectTimeout,
             ["upstreams"] = upstreams.Resolver is not null ? new List<ScriptObject>() : config.Servers.Select(s => Obj(
                 ("name", UpstreamName(s.Name)),
                 ("servers", upstreams.For(s).ToList()))).ToList(),

@@ -26,7 +26,8 @@ public static class ComposeFile
     /// <summary>How often Docker runs a healthcheck; the first runs this long after the task starts.</summary>
     public const int HealthIntervalSeconds = 2;
 
-    public static ComposeExport Build(DeploymentConfig config, ImageNames images, string deploymentName, string nginxConfFileName)
+    /// <param name="gatewayImage">The gateway's image: <see cref="ImagePublisher.GatewayReference"/>, tagged by content.</param>
+    public static ComposeExport Build(DeploymentConfig config, ImageNames images, string gatewayImage, string deploymentName, string nginxConfFileName)
     {
         var nginxConf = SwarmGateway.NginxConf(config);
         var configName = "gateway_nginx_" + ShortHash.Of(nginxConf, 12);
@@ -34,7 +35,7 @@ public static class ComposeFile
 
         var services = new Dictionary<string, object>();
         foreach (var server in config.Servers) services[server.Name] = Server(config, server, images, deploymentName);
-        services[SwarmNames.Gateway] = Gateway(config, images, deploymentName, configName);
+        services[SwarmNames.Gateway] = Gateway(config, gatewayImage, deploymentName, configName);
 
         var root = new Dictionary<string, object>
         {
@@ -76,13 +77,13 @@ public static class ComposeFile
         return service;
     }
 
-    private static Dictionary<string, object> Gateway(DeploymentConfig config, ImageNames images, string deploymentName, string configName)
+    private static Dictionary<string, object> Gateway(DeploymentConfig config, string image, string deploymentName, string configName)
     {
         var labels = Labels(deploymentName, SwarmNames.Gateway);
         var port = config.Nginx.Port;
         return new Dictionary<string, object>
         {
-            ["image"] = images.Gateway,
+            ["image"] = image,
             ["ports"] = new List<object>
             {
                 // Host mode: the port is the host's own, not the ingress mesh's (whose virtual IPs are not needed).
@@ -117,6 +118,9 @@ public static class ComposeFile
         {
             ["parallelism"] = 1,
             ["order"] = order,
+            // Longer than the gateway caches a DNS answer: when the next replica is replaced, nginx already
+            // knows the one just started, so some address it holds always answers.
+            ["delay"] = Duration(SwarmGateway.ResolverValidSeconds + 1),
             ["failure_action"] = "rollback",
             ["monitor"] = "10s",
         },

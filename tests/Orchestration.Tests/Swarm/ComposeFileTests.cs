@@ -15,7 +15,7 @@ public sealed class ComposeFileTests
 
     private static (Dictionary<object, object> Root, ComposeExport Export) Build(DeploymentConfig config)
     {
-        var export = ComposeFile.Build(config, Images, "prod-config", "compose.nginx.conf");
+        var export = ComposeFile.Build(config, Images, "orchestration/gateway:bookworm-0123456789ab", "prod-config", "compose.nginx.conf");
         var root = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(export.Yaml);
         return (root, export);
     }
@@ -39,6 +39,7 @@ public sealed class ComposeFileTests
             Assert.Equal(server.Instances.ToString(), deploy["replicas"]);
             Assert.Equal("dnsrr", deploy["endpoint_mode"]);
             Assert.Equal("start-first", Map(deploy, "update_config")["order"]);
+            Assert.Equal("3s", Map(deploy, "update_config")["delay"]); // nginx re-resolves (valid=2s) between two replacements
             Assert.Equal("any", Map(deploy, "restart_policy")["condition"]);
             Assert.Equal(Images.For(server), service["image"]);
             Assert.Equal(ComposeFile.Duration(config.StopTimeout), service["stop_grace_period"]);
@@ -82,6 +83,7 @@ public sealed class ComposeFileTests
         var gateway = Map(root, "services", SwarmNames.Gateway);
         var port = (Dictionary<object, object>)((List<object>)gateway["ports"]).Single();
         Assert.Equal("host", port["mode"]);
+        Assert.Equal("orchestration/gateway:bookworm-0123456789ab", gateway["image"]);
         Assert.Equal("8000", port["published"]);
         var mount = (Dictionary<object, object>)((List<object>)gateway["configs"]).Single();
         Assert.Equal(export.ConfigName, mount["source"]);
@@ -103,7 +105,8 @@ public sealed class ComposeFileTests
 
         var conf = SwarmGateway.NginxConf(config);
 
-        Assert.Contains("resolver 127.0.0.11 valid=5s ipv6=off;", conf);
+        Assert.Contains("resolver 127.0.0.11 valid=2s ipv6=off;", conf);
+        Assert.Contains("proxy_connect_timeout 1s;", conf);
         Assert.DoesNotContain("upstream broker_backend", conf);
         Assert.Contains("listen 0.0.0.0:8000;", conf);
         if (strategy == "path")
