@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CliWrap;
@@ -48,7 +46,7 @@ public sealed partial class SwarmTests
                 using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                 Assert.Equal(module, body.RootElement.GetProperty("module_name").GetString());
             }
-            await AssertWebSocketRoundTripAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/datafeed/ws", $"{stack}_datafeed-1");
+            await WebSocketRoundTrip.AssertAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/datafeed/ws", $"{stack}_datafeed-1");
 
             // A rolling update under load (a changed env stands for a code change: both change the service's spec).
             var before = await RunningTasksAsync($"{stack}_broker");
@@ -93,8 +91,8 @@ public sealed partial class SwarmTests
         {
             var deploy = await deployment.RunAsync(["DeploySwarm", "--stack", stack], DeployTimeout, CancellationToken.None);
             Assert.True(deploy.ExitCode == 0, $"DeploySwarm failed: {deploy}");
-            await AssertWebSocketRoundTripAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=broker", $"{stack}_broker-1");
-            await AssertWebSocketRoundTripAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=datafeed", $"{stack}_datafeed-1");
+            await WebSocketRoundTrip.AssertAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=broker", $"{stack}_broker-1");
+            await WebSocketRoundTrip.AssertAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=datafeed", $"{stack}_datafeed-1");
             using var unknown = await Http.GetAsync($"http://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=nope");
             Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         }
@@ -129,22 +127,6 @@ public sealed partial class SwarmTests
     private static async Task<IReadOnlyList<string>> RunningTasksAsync(string service) =>
         (await Docker(["service", "ps", "-q", "--filter", "desired-state=running", service])).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-    private static async Task AssertWebSocketRoundTripAsync(string url, string instance)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        await socket.ConnectAsync(new Uri(url), cts.Token);
-        Assert.Equal(HttpStatusCode.SwitchingProtocols, socket.HttpStatusCode);
-        Assert.Equal(instance, socket.HttpResponseHeaders!["X-Instance"].Single());
-        await socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"ping"}"""), WebSocketMessageType.Text, true, cts.Token);
-        var buffer = new byte[8192];
-        var received = await socket.ReceiveAsync(buffer, cts.Token);
-        using var message = JsonDocument.Parse(buffer.AsMemory(0, received.Count));
-        Assert.Equal("pong", message.RootElement.GetProperty("type").GetString());
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
-    }
 
     /// <summary>Services, containers, networks, configs and volumes carrying this stack's label.</summary>
     private static async Task<IReadOnlyList<string>> OursAsync(string stack)
