@@ -14,7 +14,7 @@ namespace Integration.Tests;
 /// </summary>
 public sealed partial class SwarmTests
 {
-    private static readonly TimeSpan DeployTimeout = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan DeployTimeout = TimeSpan.FromMinutes(10); // a fresh machine installs docker.io and debootstrap and makes the base image
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
 
     [Fact]

@@ -126,10 +126,24 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
             "-p:UseAppHost=true", "-p:GenerateDocumentationFile=false",
             // The SDK writes the git commit into the assembly's version: every commit would change the image.
             "-p:IncludeSourceRevisionInInformationalVersion=false",
+            // Its own bin and obj: the publish (Release, a runtime identifier) never rewrites the project's obj/,
+            // which a running stack's build and watch mode use. Kept per user and project, so every
+            // deployment of the same project compiles only what changed.
+            "--artifacts-path", ArtifactsPath(project),
             "-o", app, "-nologo", "-v", "quiet"], cancellationToken).ConfigureAwait(false);
         if (!File.Exists(Path.Combine(app, name)))
             throw new DockerException($"dotnet publish of {project} made no executable {name} in {app}. Fix: the project's AssemblyName must match its file name, and it must be an executable (OutputType Exe, or the Web SDK).");
         return await BuildAsync(reference, ProjectDockerfile(baseReference, name), context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>~/.cache/orchestration/publish/&lt;project&gt;-&lt;hash of its path&gt;</c> (XDG_CACHE_HOME when set).</summary>
+    public static string ArtifactsPath(string project)
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        var full = Path.GetFullPath(project);
+        return Path.Combine(cache, "orchestration", "publish", $"{ImageNames.Repository(Path.GetFileNameWithoutExtension(full))}-{IO.ShortHash.Of(full, 12)}");
     }
 
     public static string ProjectDockerfile(string baseReference, string executable) => $"""
