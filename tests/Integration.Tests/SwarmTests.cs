@@ -102,6 +102,38 @@ public sealed partial class SwarmTests
         }
     }
 
+    [Fact]
+    public async Task A_stack_of_the_same_name_that_is_not_ours_is_refused_by_DeploySwarm_and_RemoveSwarm_and_left_alone()
+    {
+        await using var deployment = new TestStack(p => Configs.Default(p));
+        var stack = "orchtest-" + Guid.NewGuid().ToString("N")[..8];
+        var foreign = $"{stack}_foreign";
+        var engine = await deployment.RunAsync(["EnsureDocker"], DeployTimeout, CancellationToken.None);
+        Assert.True(engine.ExitCode == 0, $"EnsureDocker failed: {engine}");
+        // Someone else's service in a stack of that name (no replicas: nothing runs, the spec is enough).
+        var created = await Docker(["service", "create", "--detach", "--replicas", "0", "--name", foreign,
+            "--label", $"com.docker.stack.namespace={stack}", "--no-resolve-image", "orchestration-test/not-ours:1", "true"]);
+        Assert.True(created.ExitCode == 0, created.StandardError);
+        try
+        {
+            var remove = await deployment.RunAsync(["RemoveSwarm", "--stack", stack], TimeSpan.FromMinutes(2), CancellationToken.None);
+            Assert.NotEqual(0, remove.ExitCode);
+            Assert.Contains("were not made by Orchestration", remove.Output);
+            var deploy = await deployment.RunAsync(["DeploySwarm", "--stack", stack], DeployTimeout, CancellationToken.None);
+            Assert.NotEqual(0, deploy.ExitCode);
+            Assert.Contains("were not made by Orchestration", deploy.Output);
+
+            Assert.Equal(0, (await Docker(["service", "inspect", foreign])).ExitCode);
+            Assert.Equal([$"service {foreign}"], (await Docker(["service", "ls", "--filter", $"label=com.docker.stack.namespace={stack}", "--format", "{{.Name}}"]))
+                .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(n => $"service {n}"));
+        }
+        finally
+        {
+            await Docker(["service", "rm", foreign]);
+            await CleanUpAsync(deployment, stack);
+        }
+    }
+
     private sealed record Load(int Total, IReadOnlyList<string> Failures);
 
     /// <summary>GETs one after another until stopped (bounded by the caller's token); every non-200 or error is a failure.</summary>
