@@ -151,7 +151,10 @@ partial class Build
     async Task SwarmStatusAsync(CancellationToken ct)
     {
         var docker = DockerCli.Find(PackageInstaller.Which);
-        var tasks = docker is null ? [] : await new SwarmStack(docker, StackName, _ => { }).TasksAsync(ct);
+        IReadOnlyList<SwarmTask> tasks = [];
+        string? engineProblem = docker is null ? "no docker client on this machine" : null;
+        try { if (docker is not null) tasks = await new SwarmStack(docker, StackName, _ => { }).TasksAsync(ct); }
+        catch (DockerException ex) { engineProblem = ex.Message; } // no engine answering: nothing of the stack runs
         var wanted = Deployment.Servers.Sum(s => s.Instances) + 1;
         var healthy = tasks.Count(t => t.State == "Running" && t.Health == "healthy");
         ExitCodeOverride = tasks.Count == 0 ? 3 : healthy == wanted && tasks.Count == wanted ? 0 : 1;
@@ -159,6 +162,7 @@ partial class Build
         console.MarkupLine($"Stack {Markup.Escape(StackName)} on Docker Swarm: {(ExitCodeOverride switch { 0 => "[green]running[/]", 1 => "[yellow]degraded[/]", _ => "[grey]stopped[/]" })}");
         if (tasks.Count == 0)
         {
+            if (engineProblem is not null) console.MarkupLine($"Docker engine: {Markup.Escape(engineProblem)}");
             console.MarkupLine("Nothing is running. Deploy it with [bold]./build.sh DeploySwarm[/].");
             return;
         }
