@@ -10,7 +10,8 @@ namespace Integration.Tests;
 /// The deployment on a real Docker engine's single-node swarm, through the build program as a user runs it:
 /// DeploySwarm (installing and starting the engine when it is missing, as root), the gateway's published
 /// port, Status --swarm, RemoveSwarm. No engine is a failure with the reason, never a skip. Each test
-/// removes its stack and the image tags it made in every outcome; the base image is kept for the next.
+/// removes its stack and the image tags it made in every outcome; the base image and the gateway's
+/// content-tagged image are kept for the next.
 /// </summary>
 public sealed partial class SwarmTests
 {
@@ -22,6 +23,7 @@ public sealed partial class SwarmTests
     {
         await using var deployment = new TestStack(p => Configs.Default(p, brokerInstances: 2));
         var stack = "orchtest-" + Guid.NewGuid().ToString("N")[..8];
+        var firstTags = new List<string>();
         try
         {
             var deploy = await deployment.RunAsync(["DeploySwarm", "--stack", stack], DeployTimeout, CancellationToken.None);
@@ -50,6 +52,7 @@ public sealed partial class SwarmTests
 
             // A rolling update under load (a changed env stands for a code change: both change the service's spec).
             var before = await RunningTasksAsync($"{stack}_broker");
+            firstTags.AddRange(TagsMade(deployment, stack)); // the update's config has another tag
             File.WriteAllText(deployment.ConfigPath, File.ReadAllText(deployment.ConfigPath)
                 .Replace("    modules: [core, broker]\n", "    modules: [core, broker]\n    env:\n      ROLLOUT: \"2\"\n", StringComparison.Ordinal));
             Assert.Contains("ROLLOUT", File.ReadAllText(deployment.ConfigPath));
@@ -78,7 +81,7 @@ public sealed partial class SwarmTests
         }
         finally
         {
-            await CleanUpAsync(deployment, stack);
+            await CleanUpAsync(deployment, stack, firstTags);
         }
     }
 
@@ -179,21 +182,25 @@ public sealed partial class SwarmTests
     }
 
     /// <summary>RemoveSwarm, then whatever still carries the stack's label, then the image tags this test made.</summary>
-    private static async Task CleanUpAsync(TestStack deployment, string stack)
+    private static async Task CleanUpAsync(TestStack deployment, string stack, IEnumerable<string>? earlierTags = null)
     {
         await deployment.RunAsync(["RemoveSwarm", "--stack", stack], TimeSpan.FromMinutes(2), CancellationToken.None);
         if ((await OursAsync(stack)).Count > 0) await Docker(["stack", "rm", stack]);
+        // The tags this run made go; an image left with no tag goes with its last one (a docker build of it
+        // takes seconds). The base image and the gateway's content-tagged image stay for the next run.
+        foreach (var image in TagsMade(deployment, stack).Concat(earlierTags ?? []).Distinct()) await Docker(["rmi", image]);
+    }
+
+    /// <summary>
+    /// The image tags a DeploySwarm of this config made: the project images the stack's Compose file names,
+    /// and the gateway's image under the same tag (the stack runs it under its content tag).
+    /// </summary>
+    private static IReadOnlyList<string> TagsMade(TestStack deployment, string stack)
+    {
         var compose = Path.Combine(deployment.LocalDir, "swarm", stack + ".compose.yaml");
-        if (!File.Exists(compose)) return;
+        if (!File.Exists(compose)) return [];
         var tagged = ImageLine().Matches(File.ReadAllText(compose)).Select(m => m.Groups[1].Value).ToList();
-        // The gateway runs its content-tagged image; PublishImages tagged it with this run's tag too.
-        tagged.AddRange(tagged.Select(i => "orchestration/gateway:" + i.Split(':')[^1]).ToList());
-        foreach (var image in tagged.Distinct())
-        {
-            // Untag only: an image with no other tag stays, as the cache of the next run.
-            var tags = await Docker(["image", "inspect", image, "--format", "{{len .RepoTags}}"]);
-            if (tags.ExitCode == 0 && int.TryParse(tags.StandardOutput.Trim(), out var count) && count > 1) await Docker(["rmi", image]);
-        }
+        return tagged.Concat(tagged.Select(i => "orchestration/gateway:" + i.Split(':')[^1])).Distinct().ToList();
     }
 
     private static Task<BufferedCommandResult> Docker(string[] args) =>
