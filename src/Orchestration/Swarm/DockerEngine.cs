@@ -45,7 +45,7 @@ public sealed class DockerEngine(PackageInstaller packages, Func<string, string?
             while (!await AnswersAsync(docker, cancellationToken).ConfigureAwait(false))
             {
                 if (clock.Elapsed > DaemonStartBudget)
-                    throw new DockerException($"dockerd did not answer within {DaemonStartBudget.TotalSeconds:0} s. Last lines of {DaemonLog}:\n{Tail(DaemonLog, 20)}");
+                    throw new DockerException($"dockerd did not answer within {DaemonStartBudget.TotalSeconds:0} s. Last lines of {DaemonLog}:\n{string.Join('\n', Logs.LogFiles.LastLines(DaemonLog, 20))}");
                 await Task.Delay(250, cancellationToken).ConfigureAwait(false);
             }
             log($"dockerd answers after {clock.Elapsed.TotalSeconds:0.0} s");
@@ -92,7 +92,4 @@ public sealed class DockerEngine(PackageInstaller packages, Func<string, string?
     }
 
     private static string? FirstExisting(params string[] paths) => paths.FirstOrDefault(File.Exists);
-
-    private static string Tail(string path, int lines) =>
-        File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(lines)) : $"({path} does not exist)";
 }
