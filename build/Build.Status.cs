@@ -30,6 +30,11 @@ partial class Build
         .DependsOn(ValidateConfig)
         .Executes(async ct =>
         {
+            if (Swarm)
+            {
+                await SwarmStatusAsync(ct);
+                return;
+            }
             var report = await new StatusCommand(Deployment).RunAsync(ct);
             if (Json) JsonOut.WriteLine(StatusView.Json(report));
             else StatusView.Render(report, StatusConsole());

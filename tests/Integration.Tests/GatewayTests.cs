@@ -19,19 +19,8 @@ public sealed class GatewayTests
     {
         await using var stack = new TestStack(p => Configs.Default(p, strategy: strategy));
         await stack.RunOkAsync("Start");
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
 
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{stack.Ports.Gateway}{path}"), cts.Token);
-        Assert.Equal(HttpStatusCode.SwitchingProtocols, socket.HttpStatusCode);
-        Assert.Equal(instance, socket.HttpResponseHeaders!["X-Instance"].Single());
-        await socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"ping"}"""), WebSocketMessageType.Text, true, cts.Token);
-        var buffer = new byte[8192];
-        var received = await socket.ReceiveAsync(buffer, cts.Token);
-        using var message = JsonDocument.Parse(buffer.AsMemory(0, received.Count));
-        Assert.Equal("pong", message.RootElement.GetProperty("type").GetString());
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+        await WebSocketRoundTrip.AssertAsync($"ws://127.0.0.1:{stack.Ports.Gateway}{path}", instance);
     }
 
     [Fact]

@@ -46,10 +46,13 @@ public sealed class TestStack : IAsyncDisposable
 
     public Task<RunResult> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
 
-    public async Task<RunResult> RunAsync(string[] args, CancellationToken cancellationToken)
+    public Task<RunResult> RunAsync(string[] args, CancellationToken cancellationToken) => RunAsync(args, CommandTimeout, cancellationToken);
+
+    /// <summary>Runs the build program with a timeout of its own (a first DeploySwarm builds a base image).</summary>
+    public async Task<RunResult> RunAsync(string[] args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(CommandTimeout);
+        cts.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
         var result = await Cli.Wrap("dotnet")
             .WithArguments([Repo.BuildProgram, .. args, "--config", ConfigPath])

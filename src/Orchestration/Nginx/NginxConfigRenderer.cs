@@ -29,6 +29,13 @@ public sealed record NginxRenderOptions
     /// <summary>Where each upstream points; null: this machine's instance ports and <see cref="SparePorts"/>.</summary>
     public IUpstreamAddresses? Upstreams { get; init; }
 
+    /// <summary>
+    /// How long nginx waits to connect to a backend before it tries the next address. Where addresses are
+    /// resolved at request time, one may belong to a replica that is gone and not answer at all: a short
+    /// wait moves the request on well within a client's patience.
+    /// </summary>
+    public string ConnectTimeout { get; init; } = "5s";
+
     /// <summary>The pid file and logs; null: under local_dir.</summary>
     public NginxFiles? Files { get; init; }
 
@@ -79,7 +86,9 @@ public static class NginxConfigRenderer
             ["error_log"] = Quote(files.ErrorLog),
             ["access_log"] = Quote(files.AccessLog),
             ["temp_paths"] = NginxDirectories.TempKinds.Select(k => Obj(("directive", k + "_temp_path"), ("path", Quote(Path.Combine(workers.TempRoot, k))))).ToList(),
-            ["upstreams"] = config.Servers.Select(s => Obj(
+            ["resolver"] = upstreams.Resolver,
+            ["connect_timeout"] = options.ConnectTimeout,
+            ["upstreams"] = upstreams.Resolver is not null ? new List<ScriptObject>() : config.Servers.Select(s => Obj(
                 ("name", UpstreamName(s.Name)),
                 ("servers", upstreams.For(s).ToList()))).ToList(),
             ["listen"] = Listen(config.Nginx),
@@ -111,13 +120,18 @@ public static class NginxConfigRenderer
 
     /// <summary>nginx tries each server of an upstream once: a restarting instance is not a client error.</summary>
     private static string Tries(ServerConfig server, IUpstreamAddresses upstreams) =>
-        upstreams.For(server).Count.ToString(CultureInfo.InvariantCulture);
+        upstreams.Tries(server).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Where proxy_pass sends a server's requests: its upstream block, or with a resolver the address itself.</summary>
+    private static string Target(ServerConfig server, IUpstreamAddresses upstreams) =>
+        upstreams.Resolver is null ? UpstreamName(server.Name) : upstreams.For(server)[0];
 
     private static ScriptObject Location(string module, ServerConfig server, string path, IUpstreamAddresses upstreams) => Obj(
         ("module", module),
         ("server", server.Name),
         ("path", path),
-        ("upstream", UpstreamName(server.Name)),
+        ("upstream", upstreams.Resolver is null ? UpstreamName(server.Name) : "$orchestration_upstream"),
+        ("address", upstreams.Resolver is null ? null : Target(server, upstreams)),
         ("tries", Tries(server, upstreams)));
 
     /// <summary>
@@ -141,8 +155,8 @@ public static class NginxConfigRenderer
             ("location", $"{config.ApiBaseUrl}/ws"),
             ("base", config.ApiBaseUrl),
             ("reason", reason),
-            ("tries", config.Servers.Max(s => upstreams.For(s).Count).ToString(CultureInfo.InvariantCulture)),
-            ("entries", config.WebSocketRoutes.Select(r => Obj(("value", r.Route), ("upstream", UpstreamName(r.Server)))).ToList()));
+            ("tries", config.Servers.Max(s => upstreams.Tries(s)).ToString(CultureInfo.InvariantCulture)),
+            ("entries", config.WebSocketRoutes.Select(r => Obj(("value", r.Route), ("upstream", Target(Server(config, r.Server), upstreams)))).ToList()));
     }
 
     private static ServerConfig Server(DeploymentConfig config, string name) =>

@@ -12,6 +12,15 @@ public interface IUpstreamAddresses
 {
     /// <summary>Each <c>server</c> line of the upstream of <paramref name="server"/>, without the directive and the ';'.</summary>
     IReadOnlyList<string> For(ServerConfig server);
+
+    /// <summary>
+    /// The DNS server nginx asks at request time (the <c>resolver</c> directive's arguments), or null when the
+    /// addresses are fixed when nginx reads its config (<c>upstream</c> blocks).
+    /// </summary>
+    string? Resolver => null;
+
+    /// <summary>How many addresses one request may try (<c>proxy_next_upstream_tries</c>).</summary>
+    int Tries(ServerConfig server) => For(server).Count;
 }
 
 /// <summary>
@@ -44,4 +53,22 @@ public sealed class ServiceNameAddresses(Func<ServerConfig, string> hostOf) : IU
 {
     public IReadOnlyList<string> For(ServerConfig server) =>
         [$"{hostOf(server)}:{server.Port.ToString(CultureInfo.InvariantCulture)}"];
+}
+
+/// <summary>
+/// One name per server that the platform's DNS resolves to every replica's own address (a Docker Swarm
+/// service with <c>endpoint_mode: dnsrr</c>), asked again at request time: replicas come and go with
+/// new addresses during a rolling update, and an address nginx read with its config would go stale.
+/// nginx then has no <c>upstream</c> block for the server: <c>proxy_pass</c> names a variable holding
+/// <c>&lt;host&gt;:&lt;port&gt;</c>, resolved through <see cref="Resolver"/> and cached for its <c>valid</c> time;
+/// a request tries the addresses in turn (one per replica, and one more for a replica being replaced).
+/// </summary>
+public sealed class ResolvedNameAddresses(Func<ServerConfig, string> hostOf, string resolver) : IUpstreamAddresses
+{
+    public IReadOnlyList<string> For(ServerConfig server) =>
+        [$"{hostOf(server)}:{server.Port.ToString(CultureInfo.InvariantCulture)}"];
+
+    public string? Resolver => resolver;
+
+    public int Tries(ServerConfig server) => server.Instances + 1;
 }

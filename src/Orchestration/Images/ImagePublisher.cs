@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using Orchestration.Config;
+using Orchestration.Packages;
+using Orchestration.Swarm;
+
+namespace Orchestration.Images;
+
+/// <summary>One image PublishImages made or found up to date, and its size.</summary>
+public sealed record PublishedImage(string Reference, long SizeBytes, bool Built, TimeSpan Took)
+{
+    public string Size => $"{SizeBytes / 1_000_000.0:0.0} MB";
+}
+
+/// <summary>
+/// Builds the images a deployment runs, offline (no registry is needed):
+/// <list type="bullet">
+/// <item>a base image, once per suite and mirror: a <c>debootstrap --variant=minbase</c> root file system
+/// of this machine's apt suite and mirror with nginx-light and a non-root user (65532), imported with
+/// <c>docker import</c> and kept, so later runs reuse it;</item>
+/// <item>per .NET project: its <c>dotnet publish</c> output, self-contained for linux-x64 (no runtime in
+/// the base), in /app, run as 65532;</item>
+/// <item>the gateway: the base's nginx run as 65532 with the config at /etc/orchestration/nginx.conf.</item>
+/// </list>
+/// Each image carries the hash of its inputs as the label <see cref="InputsLabel"/>; an image whose inputs
+/// did not change is not built again (only tagged when the tag is new).
+/// </summary>
+public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, string workDirectory, Action<string> log)
+{
+    public const string InputsLabel = "orchestration.inputs";
+    public const string ManagedLabel = "orchestration.managed-by";
+    public const int NonRootUser = 65532;
+    public const string GatewayConfigPath = "/etc/orchestration/nginx.conf";
+
+    /// <summary>Raise when the base recipe changes, so every machine builds its base again.</summary>
+    private const string BaseRecipe = "minbase+nginx-light+nonroot v1";
+
+    private static readonly string[] BasePackages = ["nginx-light", "ca-certificates"];
+
+    public async Task<IReadOnlyList<PublishedImage>> PublishAsync(DeploymentConfig config, ImageNames names, CancellationToken cancellationToken)
+    {
+        var baseImage = await EnsureBaseAsync(names, cancellationToken).ConfigureAwait(false);
+        var images = new List<PublishedImage> { baseImage };
+        foreach (var project in config.Servers.Where(s => s.IsDotNetProject).Select(s => s.Project ?? ImageNames.BundledProject).Distinct(StringComparer.Ordinal))
+            images.Add(await PublishProjectAsync(project, names.ForProject(project), baseImage.Reference, cancellationToken).ConfigureAwait(false));
+        var gateway = await BuildAsync(GatewayReference(names, AptSource.OfThisMachine()), GatewayDockerfile(baseImage.Reference), context: null, cancellationToken).ConfigureAwait(false);
+        await docker.RunAsync(["tag", gateway.Reference, names.Gateway], cancellationToken).ConfigureAwait(false);
+        images.Add(gateway with { Reference = $"{gateway.Reference} (and {names.Gateway})" });
+        foreach (var server in config.Servers.Where(s => !s.IsDotNetProject))
+            log($"servers.{server.Name} runs a command: its image {names.For(server)} is yours to build (see docs/deploy.md).");
+        return images;
+    }
+
+    /// <summary>The base image's reference: the suite and a hash of mirror, suite and recipe.</summary>
+    public static string BaseReference(ImageNames names, AptSource source) =>
+        $"{names.Prefix}/base:{source.Suite}-{IO.ShortHash.Of($"{BaseRecipe}|{source.Suite}|{source.Mirror}|{string.Join(',', BasePackages)}", 12)}";
+
+    /// <summary>
+    /// The gateway's image tagged by its content (the base and the recipe), not by the commit: a stack whose
+    /// code changed keeps its gateway task, whose host-mode port would otherwise close for a moment
+    /// (one host port cannot be bound by an old and a new task at once). It is tagged with the commit too.
+    /// </summary>
+    public static string GatewayReference(ImageNames names, AptSource source) =>
+        $"{names.Prefix}/{ImageNames.GatewayRepository}:{source.Suite}-{IO.ShortHash.Of(GatewayDockerfile(BaseReference(names, source)), 12)}";
+
+    public async Task<PublishedImage> EnsureBaseAsync(ImageNames names, CancellationToken cancellationToken)
+    {
+        var source = AptSource.OfThisMachine();
+        var reference = BaseReference(names, source);
+        var clock = Stopwatch.StartNew();
+        if (await SizeAsync(reference, cancellationToken).ConfigureAwait(false) is { } size)
+            return new PublishedImage(reference, size, false, clock.Elapsed);
+
+        var debootstrap = await packages.EnsureAsync("debootstrap", ["debootstrap"], cancellationToken).ConfigureAwait(false);
+        if (!debootstrap.Found) throw new DockerException($"the base image needs debootstrap: {debootstrap.Error}");
+        if (!Processes.Posix.IsRoot)
+            throw new DockerException($"the base image {reference} is built with debootstrap, which needs root. Fix: run ./build.sh PublishImages once as root (the image is kept for later runs).");
+
+        var root = Path.Combine(workDirectory, "base-rootfs");
+        var tar = root + ".tar";
+        await RemoveTreeAsync(root, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(workDirectory);
+        log($"building the base image {reference}: debootstrap --variant=minbase {source.Suite} from {source.Mirror} (about a minute, once) ...");
+        try
+        {
+            await RunCheckedAsync(debootstrap.Path!, ["--variant=minbase", $"--include={string.Join(',', BasePackages)}", source.Suite, root, source.Mirror], cancellationToken).ConfigureAwait(false);
+            AddNonRootUser(root);
+            foreach (var dir in new[] { "var/lib/apt/lists", "var/cache/apt", "usr/share/doc", "usr/share/man", "usr/share/locale" })
+            {
+                var full = Path.Combine(root, dir);
+                if (Directory.Exists(full)) await RemoveTreeAsync(full, cancellationToken).ConfigureAwait(false);
+            }
+            await RunCheckedAsync("tar", ["-C", root, "--numeric-owner", "-cf", tar, "."], cancellationToken).ConfigureAwait(false);
+            await docker.RunAsync(["import",
+                "--change", $"LABEL {ManagedLabel}=orchestration",
+                "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "--change", "CMD [\"bash\"]",
+                tar, reference], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await RemoveTreeAsync(root, cancellationToken).ConfigureAwait(false);
+            File.Delete(tar);
+        }
+        var built = await SizeAsync(reference, cancellationToken).ConfigureAwait(false) ?? 0;
+        return new PublishedImage(reference, built, true, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// <c>dotnet publish</c> self-contained for linux-x64 into a build context with its Dockerfile. The seam for
+    /// a native AOT build: another publish command and entry point, the same image shape.
+    /// </summary>
+    public async Task<PublishedImage> PublishProjectAsync(string project, string reference, string baseReference, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileNameWithoutExtension(project);
+        var context = Path.Combine(workDirectory, ImageNames.Repository(name));
+        var app = Path.Combine(context, "app");
+        // A clean folder: a file an earlier publish left would end up in the image and in its inputs hash.
+        await RemoveTreeAsync(app, cancellationToken).ConfigureAwait(false);
+        log($"dotnet publish {name} (Release, linux-x64, self-contained) ...");
+        await RunCheckedAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "true",
+            "-p:UseAppHost=true", "-p:GenerateDocumentationFile=false",
+            // The SDK writes the git commit into the assembly's version: every commit would change the image.
+            "-p:IncludeSourceRevisionInInformationalVersion=false",
+            // Its own bin and obj: the publish (Release, a runtime identifier) never rewrites the project's obj/,
+            // which a running stack's build and watch mode use. Kept per user and project, so every
+            // deployment of the same project compiles only what changed.
+            "--artifacts-path", ArtifactsPath(project),
+            "-o", app, "-nologo", "-v", "quiet"], cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(Path.Combine(app, name)))
+            throw new DockerException($"dotnet publish of {project} made no executable {name} in {app}. Fix: the project's AssemblyName must match its file name, and it must be an executable (OutputType Exe, or the Web SDK).");
+        return await BuildAsync(reference, ProjectDockerfile(baseReference, name), context, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>~/.cache/orchestration/publish/&lt;project&gt;-&lt;hash of its path&gt;</c> (XDG_CACHE_HOME when set).</summary>
+    public static string ArtifactsPath(string project)
+    {
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        var full = Path.GetFullPath(project);
+        return Path.Combine(cache, "orchestration", "publish", $"{ImageNames.Repository(Path.GetFileNameWithoutExtension(full))}-{IO.ShortHash.Of(full, 12)}");
+    }
+
+    public static string ProjectDockerfile(string baseReference, string executable) => $"""
+        FROM {baseReference}
+        COPY app/ /app/
+        WORKDIR /app
+        ENV HOME=/tmp DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+        USER {NonRootUser}:{NonRootUser}
+        ENTRYPOINT ["/app/{executable}"]
+        """;
+
+    /// <summary>nginx as 65532: its pid and temp files in /tmp, its startup errors on stderr, SIGQUIT to stop gracefully.</summary>
+    public static string GatewayDockerfile(string baseReference) => $"""
+        FROM {baseReference}
+        USER {NonRootUser}:{NonRootUser}
+        STOPSIGNAL SIGQUIT
+        ENTRYPOINT ["nginx", "-c", "{GatewayConfigPath}", "-p", "/tmp/", "-e", "stderr", "-g", "daemon off;"]
+        """;
+
+    /// <summary>Builds <paramref name="reference"/> unless an image with the same inputs exists (then tags it).</summary>
+    private async Task<PublishedImage> BuildAsync(string reference, string dockerfile, string? context, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        context ??= Path.Combine(workDirectory, "gateway");
+        Directory.CreateDirectory(context);
+        var dockerfilePath = Path.Combine(context, "Dockerfile");
+        await File.WriteAllTextAsync(dockerfilePath, dockerfile.ReplaceLineEndings("\n") + "\n", cancellationToken).ConfigureAwait(false);
+        var inputs = HashTree(context);
+
+        var current = await docker.TryAsync(["image", "inspect", reference, "--format", $"{{{{index .Config.Labels \"{InputsLabel}\"}}}}"], cancellationToken).ConfigureAwait(false);
+        var built = false;
+        if (current.ExitCode == 0 && current.StandardOutput.Trim() == inputs)
+        {
+            // Up to date.
+        }
+        else if ((await docker.LinesAsync(["images", "-q", "--filter", $"label={InputsLabel}={inputs}"], cancellationToken).ConfigureAwait(false)).FirstOrDefault() is { } same)
+        {
+            await docker.RunAsync(["tag", same, reference], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            log($"docker build {reference} ...");
+            await docker.RunAsync(["build", "-q", "--label", $"{InputsLabel}={inputs}", "--label", $"{ManagedLabel}=orchestration", "-t", reference, context], cancellationToken).ConfigureAwait(false);
+            built = true;
+        }
+        var size = await SizeAsync(reference, cancellationToken).ConfigureAwait(false) ?? 0;
+        return new PublishedImage(reference, size, built, clock.Elapsed);
+    }
+
+    private async Task<long?> SizeAsync(string reference, CancellationToken cancellationToken)
+    {
+        var result = await docker.TryAsync(["image", "inspect", reference, "--format", "{{.Size}}"], cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0 && long.TryParse(result.StandardOutput.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) ? size : null;
+    }
+
+    /// <summary>SHA-256 over every file's relative path, mode and content, in ordinal order.</summary>
+    public static string HashTree(string directory)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"{Path.GetRelativePath(directory, file)}\0{(int)File.GetUnixFileMode(file)}\0"));
+            using var stream = File.OpenRead(file);
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+    }
+
+    /// <summary>A user and group 65532 ("nonroot", the distroless convention) with /tmp as home.</summary>
+    private static void AddNonRootUser(string root)
+    {
+        File.AppendAllText(Path.Combine(root, "etc/passwd"), $"nonroot:x:{NonRootUser}:{NonRootUser}:nonroot:/tmp:/usr/sbin/nologin\n");
+        File.AppendAllText(Path.Combine(root, "etc/group"), $"nonroot:x:{NonRootUser}:\n");
+    }
+
+    private static Task RemoveTreeAsync(string path, CancellationToken cancellationToken) =>
+        RunCheckedAsync("rm", ["-rf", "--one-file-system", path], cancellationToken);
+
+    private static async Task RunCheckedAsync(string program, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var result = await Cli.Wrap(program).WithArguments(args).WithValidation(CommandResultValidation.None)
+            .WithEnvironmentVariables(e => e.Set("DEBIAN_FRONTEND", "noninteractive").Set("DOTNET_CLI_TELEMETRY_OPTOUT", "1").Set("DOTNET_NOLOGO", "1"))
+            .ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new DockerException($"`{program} {string.Join(' ', args)}` exited with {result.ExitCode}:\n{DockerCli.Last(result.StandardOutput + result.StandardError, 30)}");
+    }
+}
