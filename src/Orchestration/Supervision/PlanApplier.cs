@@ -35,7 +35,7 @@ internal sealed class PlanApplier(SupervisorContext context, ProcessRunner runne
         }
 
         context.Plan = next;
-        if (!JsonEquals(running.Restart, next.Restart))
+        if (!PlanChanges.Same(running.Restart, next.Restart))
         {
             lock (context.StateGate)
             {
@@ -91,7 +91,4 @@ internal sealed class PlanApplier(SupervisorContext context, ProcessRunner runne
         lock (context.StateGate) context.Processes.RemoveAll(instances.Contains);
         context.SaveState();
     }
-
-    public static bool JsonEquals<T>(T a, T b) =>
-        System.Text.Json.JsonSerializer.Serialize(a, StateJson.Options) == System.Text.Json.JsonSerializer.Serialize(b, StateJson.Options);
 }

@@ -109,14 +109,16 @@ public sealed record PlanChanges(
         return reasons.Count == 0 ? null : string.Join(", ", reasons);
     }
 
+    /// <summary>Whether two settings are the same, as plan.json writes them (records of lists compare by content here).</summary>
+    internal static bool Same<T>(T a, T b) =>
+        JsonSerializer.Serialize(a, StateJson.Options) == JsonSerializer.Serialize(b, StateJson.Options);
+
     private static List<string> SettingChanges(SupervisorPlan running, SupervisorPlan next)
     {
         var lines = new List<string>();
         void Compare(string what, object before, object after)
         {
-            var a = JsonSerializer.Serialize(before, StateJson.Options);
-            var b = JsonSerializer.Serialize(after, StateJson.Options);
-            if (a != b) lines.Add($"supervisor: {what} changed → takes effect at once");
+            if (!Same(before, after)) lines.Add($"supervisor: {what} changed → takes effect at once");
         }
         Compare("health", running.Health, next.Health);
         Compare("restart policy", running.Restart, next.Restart);

@@ -1,4 +1,3 @@
-using Orchestration.Logs;
 using Orchestration.Processes;
 using Orchestration.State;
 

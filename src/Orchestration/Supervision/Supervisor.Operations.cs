@@ -75,7 +75,7 @@ public sealed partial class Supervisor
     private void OnPlanChanged(SupervisorPlan was, SupervisorPlan next)
     {
         next.Save(_context.Paths.Plan);
-        if (!PlanApplier.JsonEquals(was.Watch, next.Watch)) _watch.Rewatch();
+        if (!PlanChanges.Same(was.Watch, next.Watch)) _watch.Rewatch();
     }
 
     /// <summary>Runs one live operation under the gate, recording when it began, when it ended and how.</summary>
