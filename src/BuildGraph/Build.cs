@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections;
 using System.Linq.Expressions;
 using System.Reflection;
@@ -41,11 +42,17 @@ public abstract class Build
     /// <summary>Prints <paramref name="line"/> as the very last line of output, after the summary (CI reads it).</summary>
     protected void ReportFinalLine(string line) => _finalLine = line;
 
-    protected static int Execute<T>(string[] args, params Expression<Func<T, Target>>[] defaultTargets)
+    /// <summary>What discovery reads by reflection: the targets (properties) and [Parameter] fields and properties.
+    /// Declared so a Native AOT publish of the build program keeps them.</summary>
+    internal const DynamicallyAccessedMemberTypes Discovered =
+        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties |
+        DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields;
+
+    protected static int Execute<[DynamicallyAccessedMembers(Discovered)] T>(string[] args, params Expression<Func<T, Target>>[] defaultTargets)
         where T : Build, new() =>
         ExecuteAsync(args, defaultTargets).GetAwaiter().GetResult();
 
-    protected static async Task<int> ExecuteAsync<T>(string[] args, params Expression<Func<T, Target>>[] defaultTargets)
+    protected static async Task<int> ExecuteAsync<[DynamicallyAccessedMembers(Discovered)] T>(string[] args, params Expression<Func<T, Target>>[] defaultTargets)
         where T : Build, new()
     {
         var build = new T { RootDirectory = FindRootDirectory() };
@@ -93,13 +100,13 @@ public abstract class Build
         }
     }
 
-    internal static BuildInputs CollectInputs<T>(T build, string[] args, Expression<Func<T, Target>>[] defaultTargets)
+    internal static BuildInputs CollectInputs<[DynamicallyAccessedMembers(Discovered)] T>(T build, string[] args, Expression<Func<T, Target>>[] defaultTargets)
         where T : Build
     {
         var targets = typeof(T)
             .GetProperties(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
             .Where(p => p.PropertyType == typeof(Target) && p.GetMethod is not null)
-            .OrderBy(p => p.MetadataToken)
+            .OrderBy(DeclarationOrder.Of)
             .Select(p => (p.Name, Target: (Target)p.GetValue(build)!))
             .ToList();
         var defaults = defaultTargets
@@ -109,7 +116,7 @@ public abstract class Build
         var parametersFile = Path.Combine(build.RootDirectory, ".nuke", "parameters.json");
         return new BuildInputs(
             TargetGraph.FromDelegates(targets),
-            ParameterDescriptor.Discover(build),
+            ParameterDescriptor.Discover<T>(build),
             defaults,
             args,
             Environment.GetEnvironmentVariables().Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? ""),

@@ -60,7 +60,7 @@ public sealed record BenchmarkReport(MachineInfo Machine, bool Quick, DateTimeOf
                 var item = new JsonObject { ["name"] = row.Name };
                 foreach (var column in section.Columns) item[column.Key] = row[column.Key] is { } v ? Math.Round(v, 6) : null;
                 if (row.Note is not null) item["note"] = row.Note;
-                rows.Add(item);
+                rows.Add((JsonNode)item);
             }
             sections[section.Key] = new JsonObject
             {
@@ -75,7 +75,7 @@ public sealed record BenchmarkReport(MachineInfo Machine, bool Quick, DateTimeOf
             ["started_at"] = StartedAt.ToString("O", CultureInfo.InvariantCulture),
             ["elapsed_s"] = Math.Round(Elapsed.TotalSeconds, 3),
             ["quick"] = Quick,
-            ["machine"] = JsonSerializer.SerializeToNode(Machine, MachineInfo.JsonOptions),
+            ["machine"] = JsonSerializer.SerializeToNode(Machine, MachineInfoJson.Default.MachineInfo),
             ["sections"] = sections,
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

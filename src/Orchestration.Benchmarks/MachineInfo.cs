@@ -1,12 +1,10 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Orchestration.Benchmarks;
 
 /// <summary>The machine the figures were taken on: cores, CPU model, memory, OS, runtime, load.</summary>
 public sealed record MachineInfo(int Cores, string CpuModel, double MemoryGb, string Os, string Runtime, string LoadAverage)
 {
-    public static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public string Describe() => $"{Cores} cores ({CpuModel}), {MemoryGb:0.0} GB, {Os}, .NET {Runtime}, load {LoadAverage}";
 
     public static MachineInfo Current() => new(
@@ -45,3 +43,7 @@ public sealed record MachineInfo(int Cores, string CpuModel, double MemoryGb, st
     private static long? ProcKb(string file, string name) =>
         ProcField(file, name)?.Split(' ')[0] is { } kb && long.TryParse(kb, out var v) ? v : null;
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(MachineInfo))]
+internal sealed partial class MachineInfoJson : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace BuildGraph.Parameters;
@@ -14,13 +15,15 @@ internal sealed record ParameterDescriptor(string Name, Type Type, string? Descr
     public bool IsArray => Type.IsArray;
 
     /// <summary>The [Parameter] fields and properties of a build object, with their initial values as defaults.</summary>
-    public static IReadOnlyList<ParameterDescriptor> Discover(object build)
+    public static IReadOnlyList<ParameterDescriptor> Discover<[DynamicallyAccessedMembers(Build.Discovered)] T>(T build)
+        where T : notnull
     {
-        const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
         var result = new List<(int Token, ParameterDescriptor Descriptor)>();
-        for (var type = build.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+        // The build class's own members, then the engine's (a class between the two is not looked at).
+        var types = typeof(T) != typeof(Build) && typeof(T).IsSubclassOf(typeof(Build)) ? [Members(typeof(T)), Members(typeof(Build))] : new[] { Members(typeof(T)) };
+        foreach (var members in types)
         {
-            foreach (var member in type.GetMembers(flags))
+            foreach (var member in members)
             {
                 if (member is not (FieldInfo or PropertyInfo) || member.GetCustomAttribute<ParameterAttribute>() is not { } attribute)
                     continue;
@@ -35,10 +38,15 @@ internal sealed record ParameterDescriptor(string Name, Type Type, string? Descr
                 };
                 if (!ValueConverter.Supports(descriptor.Type))
                     throw new BuildUsageException($"Parameter '{member.Name}' has type {descriptor.Type.Name}, which is not supported (use string, int, long, double, bool, an enum, or arrays of these).");
-                result.Add((member.MetadataToken, descriptor));
+                result.Add((DeclarationOrder.Of(member), descriptor));
             }
         }
 
         return result.OrderBy(r => r.Token).Select(r => r.Descriptor).ToList();
     }
+
+    private const BindingFlags Declared = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    private static IEnumerable<MemberInfo> Members([DynamicallyAccessedMembers(Build.Discovered)] Type type) =>
+        type.GetFields(Declared).Concat<MemberInfo>(type.GetProperties(Declared));
 }

@@ -22,7 +22,7 @@ internal static class ValueConverter
         if (type.IsArray)
         {
             var elementType = type.GetElementType()!;
-            var array = Array.CreateInstance(elementType, values.Count);
+            var array = Array.CreateInstanceFromArrayType(type, values.Count);
             for (var i = 0; i < values.Count; i++)
             {
                 if (!TryConvertOne(elementType, values[i], out var item, out expected))

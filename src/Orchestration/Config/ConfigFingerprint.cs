@@ -1,5 +1,6 @@
 using Orchestration.IO;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Orchestration.Config;
 
@@ -11,5 +12,8 @@ namespace Orchestration.Config;
 public static class ConfigFingerprint
 {
     public static string Of(DeploymentConfig config) =>
-        ShortHash.Of(JsonSerializer.SerializeToUtf8Bytes(config));
+        ShortHash.Of(JsonSerializer.SerializeToUtf8Bytes(config, ConfigJsonContext.Default.DeploymentConfig));
 }
+
+[JsonSerializable(typeof(DeploymentConfig))]
+internal sealed partial class ConfigJsonContext : JsonSerializerContext;

@@ -1,3 +1,5 @@
+using Orchestration.IO;
+using System.Text.Json.Serialization;
 namespace Orchestration.Config;
 
 /// <summary>
@@ -150,6 +152,7 @@ public sealed record ServerConfig
 /// native binary of a Native AOT publish (reload: false only: watch mode rebuilds JIT on every change);
 /// <c>auto</c> picks AOT when the server has reload: false and its project declares itself AOT-compatible.
 /// </summary>
+[JsonConverter(typeof(SnakeCaseEnum<PublishMode>))]
 public enum PublishMode
 {
     Auto,
@@ -157,6 +160,7 @@ public enum PublishMode
     Jit,
 }
 
+[JsonConverter(typeof(SnakeCaseEnum<RoutingStrategy>))]
 public enum RoutingStrategy
 {
     Path,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using k8s;
 using Orchestration.IO;
@@ -49,6 +50,7 @@ public static class ManifestWriter
             Resources = files.Select(f => f.Name).ToList(),
         }).Replace("\r\n", "\n", StringComparison.Ordinal);
 
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "One sealed class of strings and a list of strings, kept whole by the build program's publish.")]
     private static readonly YamlDotNet.Serialization.ISerializer KustomizationYaml = new YamlDotNet.Serialization.SerializerBuilder()
         .WithNamingConvention(YamlDotNet.Serialization.NamingConventions.CamelCaseNamingConvention.Instance)
         .Build();

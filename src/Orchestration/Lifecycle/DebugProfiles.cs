@@ -48,7 +48,7 @@ public static class DebugProfiles
         launch["configurations"] = configurations;
         var title = $"{name} (Orchestration)";
         foreach (var old in configurations.Where(c => c?["name"]?.GetValue<string>() == title).ToList()) configurations.Remove(old);
-        configurations.Add(new JsonObject
+        configurations.Add((JsonNode)new JsonObject
         {
             ["name"] = title, ["type"] = server.IsDotNetProject ? "coreclr" : "node-terminal", ["request"] = "launch",
             ["program"] = server.IsDotNetProject ? instance.Process.Argv[^1] : null,

@@ -36,7 +36,7 @@ public static class SparePorts
             taken.Add(port);
         }
         PrivateDirectory.Create(config.LocalDir);
-        AtomicFile.WriteAllText(file, JsonSerializer.Serialize(result, StateJson.Options));
+        AtomicFile.WriteAllText(file, StateJson.Serialize(result, StateJson.Options));
         return result;
     }
 
@@ -44,7 +44,7 @@ public static class SparePorts
     {
         try
         {
-            return File.Exists(file) ? JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(file)) ?? [] : [];
+            return File.Exists(file) ? StateJson.Deserialize<Dictionary<string, int>>(File.ReadAllText(file), StateJson.Options) ?? [] : [];
         }
         catch (JsonException)
         {

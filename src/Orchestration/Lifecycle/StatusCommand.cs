@@ -1,10 +1,13 @@
+using System.Text.Json.Serialization;
 using Orchestration.Config;
+using Orchestration.IO;
 using Orchestration.Health;
 using Orchestration.Processes;
 using Orchestration.State;
 
 namespace Orchestration.Lifecycle;
 
+[JsonConverter(typeof(SnakeCaseEnum<StackHealth>))]
 public enum StackHealth
 {
     Running = 0,

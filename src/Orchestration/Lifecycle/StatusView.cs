@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Orchestration.State;
 using Spectre.Console;
 
@@ -8,7 +9,9 @@ namespace Orchestration.Lifecycle;
 /// <summary>Renders a <see cref="StatusReport"/> as the table a developer reads, or JSON for scripts.</summary>
 public static class StatusView
 {
-    public static string Json(StatusReport report) => JsonSerializer.Serialize(report, StateJson.Options);
+    public static string Json(StatusReport report) => StateJson.Serialize(report, Options);
+
+    private static readonly JsonSerializerOptions Options = StateJson.With(StatusJsonContext.Default);
 
     public static void Render(StatusReport report, IAnsiConsole console)
     {
@@ -93,3 +96,6 @@ public static class StatusView
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.0}s";
     }
 }
+
+[JsonSerializable(typeof(StatusReport))]
+internal sealed partial class StatusJsonContext : JsonSerializerContext;

@@ -10,13 +10,15 @@ namespace Orchestration.Lifecycle;
 /// on a file (never on our pipes, so a caller reading our output is not held open), running from a
 /// private copy of this program so a rebuild of the build program never pulls files from under it.
 /// </summary>
-public sealed class SupervisorLauncher(LocalPaths paths, string dotnet, string programDirectory, string entryAssemblyName)
+/// <param name="host">The program that runs <paramref name="entry"/> (<c>dotnet</c>), or null when the entry is a native executable.</param>
+/// <param name="entry">The file in <paramref name="programDirectory"/> to run: <c>_build.dll</c>, or the Native AOT <c>_build</c>.</param>
+public sealed class SupervisorLauncher(LocalPaths paths, string? host, string programDirectory, string entry)
 {
-    public static SupervisorLauncher ForThisProgram(LocalPaths paths) => new(
-        paths,
-        Environment.ProcessPath ?? "dotnet",
-        AppContext.BaseDirectory,
-        Path.GetFileName(System.Reflection.Assembly.GetEntryAssembly()!.Location));
+    /// <summary>This build program, as it runs now: the JIT program through dotnet, or its Native AOT publish.</summary>
+    public static SupervisorLauncher ForThisProgram(LocalPaths paths) =>
+        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
+            ? new(paths, Environment.ProcessPath ?? "dotnet", AppContext.BaseDirectory, AppDomain.CurrentDomain.FriendlyName + ".dll")
+            : new(paths, null, AppContext.BaseDirectory, Path.GetFileName(Environment.ProcessPath!));
 
     public string ProgramCopy => Path.Combine(paths.Root, "supervisor");
 
@@ -36,7 +38,8 @@ public sealed class SupervisorLauncher(LocalPaths paths, string dotnet, string p
         };
         // sh forks the supervisor into the background and exits: the supervisor is nobody's child
         // but init's, in a session of its own, with stdio on a file.
-        foreach (var arg in new[] { "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", console, dotnet, Path.Combine(ProgramCopy, entryAssemblyName), SupervisorHost.Verb, "--plan", planPath })
+        var program = host is null ? [Path.Combine(ProgramCopy, entry)] : new[] { host, Path.Combine(ProgramCopy, entry) };
+        foreach (var arg in new[] { "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", console }.Concat(program).Concat([SupervisorHost.Verb, "--plan", planPath]))
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_NOLOGO"] = "1";
         // Once the shell runs, a supervisor is on its way: a cancel (Ctrl-C) must not abandon it

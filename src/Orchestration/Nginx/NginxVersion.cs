@@ -1,3 +1,5 @@
+using Orchestration.IO;
+using System.Text.Json.Serialization;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using CliWrap;
@@ -62,6 +64,7 @@ public static partial class NginxVersion
 }
 
 /// <summary>How a gateway with TLS turns HTTP/2 on, if the nginx build can.</summary>
+[JsonConverter(typeof(SnakeCaseEnum<Http2Syntax>))]
 public enum Http2Syntax
 {
     None,

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Diagnostics;
 using Orchestration.IO;
 
@@ -12,6 +13,7 @@ public sealed record StopOutcome(string Name, int Pid, StopResult Result, TimeSp
     public bool Survived => Result == StopResult.Survived;
 }
 
+[JsonConverter(typeof(SnakeCaseEnum<StopResult>))]
 public enum StopResult
 {
     /// <summary>Was not running (or the pid now belongs to someone else, who is left alone).</summary>

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Orchestration.IO;
 using Orchestration.Processes;
 
 namespace Orchestration.State;
@@ -36,6 +38,7 @@ public sealed record OperationRecord
     public bool InProgress => FinishedAt is null;
 }
 
+[JsonConverter(typeof(SnakeCaseEnum<ProcessKind>))]
 public enum ProcessKind
 {
     Supervisor,
@@ -43,6 +46,7 @@ public enum ProcessKind
     Nginx,
 }
 
+[JsonConverter(typeof(SnakeCaseEnum<ProcessStatus>))]
 public enum ProcessStatus
 {
     Starting,
@@ -104,13 +108,31 @@ public sealed record WatchRecord
     public string? LastError { get; init; }
 }
 
+/// <summary>
+/// The JSON of the files under local_dir, the control socket and Status --json: snake_case names and
+/// values, nulls left out. Every type comes from a source-generated context (each folder has one for
+/// its own types), so the build program runs the same published Native AOT: no reflection.
+/// </summary>
 public static class StateJson
 {
-    public static readonly JsonSerializerOptions Options = new()
+    public static readonly JsonSerializerOptions Options = With(StateJsonContext.Default);
+
+    /// <summary>These options with a folder's source-generated types.</summary>
+    public static JsonSerializerOptions With(IJsonTypeInfoResolver types) => new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = types,
     };
+
+    public static string Serialize<T>(T value, JsonSerializerOptions options) => JsonSerializer.Serialize(value, Info<T>(options));
+
+    public static T? Deserialize<T>(string json, JsonSerializerOptions options) => JsonSerializer.Deserialize(json, Info<T>(options));
+
+    private static JsonTypeInfo<T> Info<T>(JsonSerializerOptions options) => (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
 }
+
+[JsonSerializable(typeof(DeploymentState))]
+[JsonSerializable(typeof(Dictionary<string, int>))]
+internal sealed partial class StateJsonContext : JsonSerializerContext;

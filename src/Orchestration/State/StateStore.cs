@@ -15,7 +15,7 @@ public sealed class StateStore(LocalPaths paths)
         if (!File.Exists(Paths.State)) return null;
         try
         {
-            return JsonSerializer.Deserialize<DeploymentState>(File.ReadAllText(Paths.State), StateJson.Options);
+            return StateJson.Deserialize<DeploymentState>(File.ReadAllText(Paths.State), StateJson.Options);
         }
         catch (JsonException)
         {
@@ -26,7 +26,7 @@ public sealed class StateStore(LocalPaths paths)
     public void Save(DeploymentState state)
     {
         PrivateDirectory.Create(Paths.Root);
-        AtomicFile.WriteAllText(Paths.State, JsonSerializer.Serialize(state, StateJson.Options));
+        AtomicFile.WriteAllText(Paths.State, StateJson.Serialize(state, StateJson.Options));
         WritePidFiles(state);
     }
 

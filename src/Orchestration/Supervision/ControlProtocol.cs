@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 using Orchestration.State;
 
@@ -45,9 +46,20 @@ public sealed record ControlResponse
 
 internal static class ControlJson
 {
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Compact);
+    public static string Serialize<T>(T value) => StateJson.Serialize(value, Compact);
 
-    public static T? Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Compact);
+    public static T? Deserialize<T>(string json) => StateJson.Deserialize<T>(json, Compact);
 
-    private static readonly JsonSerializerOptions Compact = new(StateJson.Options) { WriteIndented = false };
+    private static readonly JsonSerializerOptions Compact = new(SupervisionJson.Options) { WriteIndented = false };
 }
+
+/// <summary>The supervisor's JSON: the plan, the control socket's requests and answers (state files' options).</summary>
+internal static class SupervisionJson
+{
+    public static readonly JsonSerializerOptions Options = StateJson.With(SupervisionJsonContext.Default);
+}
+
+[JsonSerializable(typeof(SupervisorPlan))]
+[JsonSerializable(typeof(ControlRequest))]
+[JsonSerializable(typeof(ControlResponse))]
+internal sealed partial class SupervisionJsonContext : JsonSerializerContext;

@@ -111,12 +111,12 @@ public sealed record PlanChanges(
 
     /// <summary>Whether two settings are the same, as plan.json writes them (records of lists compare by content here).</summary>
     internal static bool Same<T>(T a, T b) =>
-        JsonSerializer.Serialize(a, StateJson.Options) == JsonSerializer.Serialize(b, StateJson.Options);
+        StateJson.Serialize(a, SupervisionJson.Options) == StateJson.Serialize(b, SupervisionJson.Options);
 
     private static List<string> SettingChanges(SupervisorPlan running, SupervisorPlan next)
     {
         var lines = new List<string>();
-        void Compare(string what, object before, object after)
+        void Compare<T>(string what, T before, T after)
         {
             if (!Same(before, after)) lines.Add($"supervisor: {what} changed → takes effect at once");
         }

@@ -38,10 +38,10 @@ public sealed record SupervisorPlan
     public string ApiBaseUrl { get; init; } = "/api/v1";
     public IReadOnlyList<WatchPlan> Watch { get; init; } = [];
 
-    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, StateJson.Options));
+    public void Save(string path) => AtomicFile.WriteAllText(path, StateJson.Serialize(this, SupervisionJson.Options));
 
     public static SupervisorPlan Load(string path) =>
-        JsonSerializer.Deserialize<SupervisorPlan>(File.ReadAllText(path), StateJson.Options)
+        StateJson.Deserialize<SupervisorPlan>(File.ReadAllText(path), SupervisionJson.Options)
         ?? throw new InvalidDataException($"{path} holds no supervisor plan");
 }
 
