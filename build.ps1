@@ -63,6 +63,8 @@ if (Test-NeedsBuild $inputs) {
     }
     Set-Content -Path $Stamp -Value $listed -NoNewline
     (Get-Item -Force $Stamp).LastWriteTimeUtc = $startedAt
+    # Names this compile, as build.sh does (build.sh runs the native program only when it carries the same id).
+    Set-Content -Path (Join-Path $BinDir ".build-id") -Value "$([DateTime]::UtcNow.Ticks)-$PID"
 }
 
 & dotnet (Join-Path $BinDir "_build.dll") @BuildArguments

@@ -52,6 +52,22 @@ partial class Build : BuildGraph.Build
             }
         });
 
+    Target PublishBuildProgram => _ => _
+        .Description("Publish this build program Native AOT into .nuke/temp/native (./build.sh does it in the background and then runs it)")
+        .Executes(PublishNativeAsync);
+
+    async Task PublishNativeAsync(CancellationToken ct)
+    {
+        var native = new Orchestration.Builds.NativeBuildProgram(RootDirectory);
+        var published = await native.EnsureAsync(AotPublisher(), Path.Combine(RootDirectory, "build", "_build.csproj"), line => Log.Information("{Line}", line), ct);
+        if (published is null) Log.Information("Native build program up to date: {Binary}", native.Binary);
+        else Log.Information("Native build program published in {Seconds:0.0} s: {Binary} ({Size:0.0} MB)",
+            published.CompileTime.TotalSeconds, native.Binary, published.Size / 1048576.0);
+    }
+
+    static Orchestration.Builds.AotPublisher AotPublisher() => new(Dotnet, token => Orchestration.Builds.PublishChoice.EnsureToolchainAsync(
+        Orchestration.Packages.PackageInstaller.ForThisMachine(line => Log.Information("{Line}", line)), token));
+
     Target Compile => _ => _
         .Description("Build the solution")
         .Executes(ct => ProcessRunner.RunCheckedAsync(
@@ -65,10 +81,10 @@ partial class Build : BuildGraph.Build
         {
             // The bundled backend's Native AOT binary, which tests run beside its JIT build: published
             // here, before any test, so the minutes of native compile never overlap timed tests.
-            var publisher = new Orchestration.Builds.AotPublisher(Dotnet, token => Orchestration.Builds.PublishChoice.EnsureToolchainAsync(
-                Orchestration.Packages.PackageInstaller.ForThisMachine(line => Log.Information("{Line}", line)), token));
-            var aot = await publisher.EnsurePublishedAsync(BundledProject, ct);
+            var aot = await AotPublisher().EnsurePublishedAsync(BundledProject, ct);
             Log.Information("Native AOT TradingApi for the tests: {What}", aot.WasUpToDate ? "up to date" : $"published in {aot.CompileTime.TotalSeconds:0} s");
+            // And this program's native publish, which the tests compare with the JIT one.
+            await PublishNativeAsync(ct);
             var run = await DotNetTest.RunAsync(Solution, Configuration.ToString(), TestResultsDirectory, ct);
             Log.Information("{Counts}", run.Counts);
             ReportFinalLine(run.Counts.ToString());

@@ -14,6 +14,10 @@ public sealed record BenchmarkContext
     /// <summary>The build program's dll (the running one's <c>_build.dll</c>).</summary>
     public required string BuildProgram { get; init; }
 
+    /// <summary>The build program's Native AOT publish when it is current (what ./build.sh runs then), else null with <see cref="NativeMissing"/>.</summary>
+    public string? NativeProgram { get; init; }
+    public string? NativeMissing { get; init; }
+
     /// <summary>Where the JSON report goes (the target's default: <c>.local/bench/latest.json</c> under the repository).</summary>
     public required string JsonOutput { get; init; }
 
@@ -43,5 +47,10 @@ public sealed record BenchmarkContext
 
     public string BundledProject => Path.Combine(RepoRoot, "src", "TradingApi", "TradingApi.csproj");
 
-    public BuildProgramRunner Cli(string configPath) => new(Dotnet, BuildProgram, RepoRoot, configPath);
+    /// <summary>The build program as ./build.sh runs it: native when current, else JIT.</summary>
+    public BuildProgramRunner Cli(string configPath) =>
+        NativeProgram is { } native ? new(native, [], RepoRoot, configPath) : JitCli(configPath);
+
+    /// <summary>The JIT build program (<c>dotnet _build.dll</c>), for the before/after rows.</summary>
+    public BuildProgramRunner JitCli(string configPath) => new(Dotnet, [BuildProgram], RepoRoot, configPath);
 }

@@ -130,11 +130,15 @@ public sealed class BenchmarkStack : IAsyncDisposable
     public Task<CliRun> RunAsync(string target, CancellationToken cancellationToken) => RunAsync(target, null, cancellationToken);
 
     /// <summary>Runs a target; remembers every process the stack then records, for the last-resort cleanup.</summary>
-    public async Task<CliRun> RunAsync(string target, IReadOnlyList<string>? extra, CancellationToken cancellationToken)
+    public Task<CliRun> RunAsync(string target, IReadOnlyList<string>? extra, CancellationToken cancellationToken) =>
+        RunAsync(Cli, target, extra, cancellationToken);
+
+    /// <summary>The same through another build program (the JIT one, for the before/after rows).</summary>
+    public async Task<CliRun> RunAsync(BuildProgramRunner cli, string target, IReadOnlyList<string>? extra, CancellationToken cancellationToken)
     {
         try
         {
-            return await Cli.RunAsync(target, extra, cancellationToken).ConfigureAwait(false);
+            return await cli.RunAsync(target, extra, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

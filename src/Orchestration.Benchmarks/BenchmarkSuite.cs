@@ -48,8 +48,11 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         if (StackSections.Any(context.Wants))
         {
             await using var stack = BenchmarkStack.Default(context);
-            await Measure("lifecycle", errors, sections, async () => LifecycleBenchmark.Section(
-                await new LifecycleBenchmark(context).MeasureAsync(stack, cancellationToken).ConfigureAwait(false), floor, floorError)).ConfigureAwait(false);
+            await Measure("lifecycle", errors, sections, async () =>
+            {
+                var lifecycle = new LifecycleBenchmark(context);
+                return lifecycle.Section(await lifecycle.MeasureAsync(stack, cancellationToken).ConfigureAwait(false), floor, floorError);
+            }).ConfigureAwait(false);
             // Memory's Start is what throughput, availability and crash measure on: it runs when any of them is wanted.
             var started = await Measure("memory", errors, sections, async () =>
             {

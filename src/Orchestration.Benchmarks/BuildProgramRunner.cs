@@ -22,7 +22,8 @@ public sealed record CliRun(string Target, int ExitCode, string Output, TimeSpan
 }
 
 /// <summary>Runs targets of the build program against one config, from the repository root, as a user would.</summary>
-public sealed class BuildProgramRunner(string dotnet, string buildProgram, string workingDirectory, string configPath)
+/// <param name="program">The native build program, or dotnet with <paramref name="prefix"/> the dll.</param>
+public sealed class BuildProgramRunner(string program, IReadOnlyList<string> prefix, string workingDirectory, string configPath)
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);
 
@@ -31,8 +32,8 @@ public sealed class BuildProgramRunner(string dotnet, string buildProgram, strin
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(CommandTimeout);
         var clock = Stopwatch.StartNew();
-        var result = await CliWrap.Cli.Wrap(dotnet)
-            .WithArguments([buildProgram, target, .. extra ?? [], "--config", configPath])
+        var result = await CliWrap.Cli.Wrap(program)
+            .WithArguments([.. prefix, target, .. extra ?? [], "--config", configPath])
             .WithWorkingDirectory(workingDirectory)
             .WithEnvironmentVariables(e => e.Set("NO_COLOR", "1").Set("TERM", "dumb"))
             .WithValidation(CommandResultValidation.None)

@@ -70,7 +70,8 @@ public sealed class BootstrapTests
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         return await Cli.Wrap(program).WithArguments(args).WithWorkingDirectory(directory)
-            .WithEnvironmentVariables(e => e.Set("NO_COLOR", "1").Set("TERM", "dumb"))
+            // The JIT program only: no native publish in the background of a copy the test deletes.
+            .WithEnvironmentVariables(e => e.Set("NO_COLOR", "1").Set("TERM", "dumb").Set("ORCHESTRATION_BUILD_PROGRAM", "jit"))
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(timeout.Token);
     }
 }

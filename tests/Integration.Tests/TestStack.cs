@@ -34,6 +34,9 @@ public sealed class TestStack : IAsyncDisposable
 
     public string Directory { get; }
     public string ConfigPath { get; }
+
+    /// <summary>The build program's Native AOT publish to run instead of the JIT one (<see cref="Repo.NativeBuildProgram"/>).</summary>
+    public string? NativeProgram { get; init; }
     public TestPorts Ports { get; }
     public string LocalDir => Path.Combine(Directory, ".local");
     public string UnifiedLog => Path.Combine(LocalDir, "logs", "backend-unified.log");
@@ -54,8 +57,8 @@ public sealed class TestStack : IAsyncDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
-        var result = await Cli.Wrap("dotnet")
-            .WithArguments([Repo.BuildProgram, .. args, "--config", ConfigPath])
+        var result = await Cli.Wrap(NativeProgram ?? "dotnet")
+            .WithArguments(NativeProgram is null ? [Repo.BuildProgram, .. args, "--config", ConfigPath] : [.. args, "--config", ConfigPath])
             .WithWorkingDirectory(Repo.Root)
             .WithEnvironmentVariables(e => e.Set("NO_COLOR", "1").Set("TERM", "dumb"))
             .WithValidation(CommandResultValidation.None)
@@ -133,6 +136,17 @@ public static class Repo
     public static string Root { get; } = FindRoot();
 
     public static string BuildProgram => Path.Combine(AppContext.BaseDirectory, "_build.dll");
+
+    /// <summary>The build program's Native AOT publish, made by <c>./build.sh Test</c> (or PublishBuildProgram) before the tests.</summary>
+    public static string NativeBuildProgram
+    {
+        get
+        {
+            var path = Path.Combine(Root, ".nuke", "temp", "native", "_build");
+            Assert.True(File.Exists(path), $"{path} is missing: the tests compare it with the JIT program; run ./build.sh PublishBuildProgram (./build.sh Test does).");
+            return path;
+        }
+    }
 
     private static string FindRoot()
     {

@@ -29,11 +29,28 @@ public sealed class AotPublisher(string dotnet, Func<CancellationToken, Task>? e
         if (UpToDate(project, stamp) is { } current) return new Published(project, current, WasUpToDate: true, TimeSpan.Zero, []);
         using var held = await LockAsync(project, log, cancellationToken).ConfigureAwait(false);
         if (UpToDate(project, stamp) is { } published) return new Published(project, published, WasUpToDate: true, TimeSpan.Zero, []); // the holder published it
+        var inputs = BuildInputs.Take(project);
+        var result = await PublishHeldAsync(project, cancellationToken).ConfigureAwait(false);
+        BuildInputs.Record(stamp, result.Binary, inputs);
+        return result;
+    }
+
+    /// <summary>
+    /// Publishes now, under the project's lock, for a caller that keeps its own record of the inputs; null
+    /// when <paramref name="upToDate"/> says, once the lock is held, that the holder before did it.
+    /// </summary>
+    public async Task<Published?> PublishAsync(string project, Func<bool> upToDate, CancellationToken cancellationToken, Action<string>? log = null)
+    {
+        using var held = await LockAsync(project, log, cancellationToken).ConfigureAwait(false);
+        if (upToDate()) return null;
+        return await PublishHeldAsync(project, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Published> PublishHeldAsync(string project, CancellationToken cancellationToken)
+    {
         if (ensureToolchain is not null) await ensureToolchain(cancellationToken).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
-        var inputs = BuildInputs.Take(project);
-        var (binary, warnings) = await PublishAsync(project, cancellationToken).ConfigureAwait(false);
-        BuildInputs.Record(stamp, binary, inputs);
+        var (binary, warnings) = await RunPublishAsync(project, cancellationToken).ConfigureAwait(false);
         return new Published(project, binary, WasUpToDate: false, Stopwatch.GetElapsedTime(started), warnings);
     }
 
@@ -44,7 +61,7 @@ public sealed class AotPublisher(string dotnet, Func<CancellationToken, Task>? e
     /// native symbols (.dbg, twice the binary's size) stay in obj/: every deployment copies the folder.
     /// It always restores: a JIT build of the same project restores without a runtime identifier.
     /// </summary>
-    private async Task<(string Binary, IReadOnlyList<string> Warnings)> PublishAsync(string project, CancellationToken cancellationToken)
+    private async Task<(string Binary, IReadOnlyList<string> Warnings)> RunPublishAsync(string project, CancellationToken cancellationToken)
     {
         var output = OutputDirectory(project);
         var args = new List<string>

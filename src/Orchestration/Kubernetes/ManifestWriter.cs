@@ -50,8 +50,10 @@ public static class ManifestWriter
             Resources = files.Select(f => f.Name).ToList(),
         }).Replace("\r\n", "\n", StringComparison.Ordinal);
 
+    private static readonly YamlDotNet.Serialization.ISerializer KustomizationYaml = CreateKustomizationYaml();
+
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "One sealed class of strings and a list of strings, kept whole by the build program's publish.")]
-    private static readonly YamlDotNet.Serialization.ISerializer KustomizationYaml = new YamlDotNet.Serialization.SerializerBuilder()
+    private static YamlDotNet.Serialization.ISerializer CreateKustomizationYaml() => new YamlDotNet.Serialization.SerializerBuilder()
         .WithNamingConvention(YamlDotNet.Serialization.NamingConventions.CamelCaseNamingConvention.Instance)
         .Build();
 

@@ -161,6 +161,8 @@ public static class ComposeFile
 
     // Dictionaries, lists and strings only: nothing a Native AOT build program lacks (ExportCompose's
     // output is compared byte for byte between the JIT and the native program by the tests).
+    private static readonly ISerializer Yaml = CreateYaml();
+
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Serializes Dictionary<string, object>, lists and scalars, whose code the native program has.")]
-    private static readonly ISerializer Yaml = new SerializerBuilder().WithQuotingNecessaryStrings().DisableAliases().Build();
+    private static ISerializer CreateYaml() => new SerializerBuilder().WithQuotingNecessaryStrings().DisableAliases().Build();
 }

@@ -1,0 +1,55 @@
+using Orchestration.IO;
+
+namespace Orchestration.Builds;
+
+/// <summary>
+/// The build program's Native AOT publish, in <c>.nuke/temp/native/</c> beside its JIT build in
+/// <c>.nuke/temp/bin/</c>. build.sh compiles the JIT program when an input changed (fast, for someone
+/// editing targets) and runs the native one only when it was published from the same inputs: the id
+/// build.sh gives each compile (<c>bin/.build-id</c>) is copied to <c>native/.build-id</c> on success,
+/// and to <c>native/.failed</c> on failure so build.sh does not try again until an input changes.
+/// </summary>
+public sealed class NativeBuildProgram(string rootDirectory)
+{
+    public string Folder => Path.Combine(rootDirectory, ".nuke", "temp", "native");
+
+    public string Binary => Path.Combine(Folder, "_build");
+
+    private string JitInputs => Path.Combine(rootDirectory, ".nuke", "temp", "bin", ".build-id");
+
+    private string PublishedInputs => Path.Combine(Folder, ".build-id");
+
+    private string FailedInputs => Path.Combine(Folder, ".failed");
+
+    /// <summary>Whether the native program is published from the inputs the JIT program was compiled from.</summary>
+    public bool IsCurrent => File.Exists(Binary) && ReadOrNull(PublishedInputs) is { } published && published == ReadOrNull(JitInputs);
+
+    /// <summary>Publishes unless current; null when it was. The inputs are read first: an edit made meanwhile leaves it stale.</summary>
+    public async Task<AotPublisher.Published?> EnsureAsync(AotPublisher publisher, string project, Action<string> log, CancellationToken cancellationToken)
+    {
+        var inputs = ReadOrNull(JitInputs)
+            ?? throw new InvalidOperationException($"{JitInputs} is missing: run the build program through ./build.sh, which names each compile there.");
+        if (IsCurrent) return null;
+        PrivateDirectory.Create(Folder);
+        AotPublisher.Published? published;
+        try
+        {
+            published = await publisher.PublishAsync(project, () => IsCurrent, cancellationToken, log).ConfigureAwait(false);
+            if (published is null) return null;
+        }
+        catch (BackendBuildException)
+        {
+            AtomicFile.WriteAllText(FailedInputs, inputs);
+            throw;
+        }
+        // A new file under the name: a native program running now keeps the one it started from.
+        var next = Binary + ".next";
+        File.Copy(published.Binary, next, overwrite: true);
+        File.Move(next, Binary, overwrite: true);
+        AtomicFile.WriteAllText(PublishedInputs, inputs);
+        File.Delete(FailedInputs);
+        return published;
+    }
+
+    private static string? ReadOrNull(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+}
