@@ -25,12 +25,21 @@ public static class ControlCommands
     /// <summary>Runs the detached instance <see cref="ControlRequest.Name"/> under the supervisor again, health-gated.</summary>
     public const string Attach = "attach";
     public const string Stop = "stop";
+
+    /// <summary>
+    /// The supervisor replaces its own program in place (execve, same pid) with <see cref="ControlRequest.Program"/>
+    /// run by <see cref="ControlRequest.Dotnet"/>, and takes every child on; the new program answers.
+    /// </summary>
+    public const string ReplaceSelf = "replace-self";
     public const string LogsClean = "logs-clean";
 }
 
 /// <param name="Names">apply: instances to replace even when unchanged, in order.</param>
 /// <param name="PlanPath">apply: the plan the stack is to run.</param>
-public sealed record ControlRequest(string Command, string? Name = null, double? Timeout = null, IReadOnlyList<string>? Names = null, string? PlanPath = null);
+/// <param name="Program">replace-self: the new build program's entry assembly (in its own copy under local_dir).</param>
+/// <param name="Dotnet">replace-self: the dotnet host that runs it.</param>
+public sealed record ControlRequest(string Command, string? Name = null, double? Timeout = null, IReadOnlyList<string>? Names = null, string? PlanPath = null,
+    string? Program = null, string? Dotnet = null);
 
 public sealed record ControlResponse
 {

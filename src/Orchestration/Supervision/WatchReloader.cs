@@ -277,6 +277,15 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
         new BackendBuilder(Plan.Dotnet).BuildAsync(plan.Project!, Path.Combine(context.Paths.Root, "builds", plan.Servers[0], "out"), cancellationToken,
             [.. CompilerServer.BuildProperties(), .. BackendBuilder.RunOnlyProperties, .. extraProperties], CompilerServer.BuildEnvironment);
 
+    /// <summary>A watch build or reload is under way (the supervisor's hand-over waits for it).</summary>
+    public bool Busy
+    {
+        get
+        {
+            lock (context.StateGate) return _watch.Values.Any(s => s.Running);
+        }
+    }
+
     /// <summary>Watches what the plan says now (an Apply may add or remove reload: true servers); reloads in progress go on.</summary>
     public void Rewatch()
     {
