@@ -38,6 +38,9 @@ public sealed class TestStack : IAsyncDisposable
     public string LocalDir => Path.Combine(Directory, ".local");
     public string UnifiedLog => Path.Combine(LocalDir, "logs", "backend-unified.log");
 
+    /// <summary>The build program every command runs (a test of the supervisor's hand-over points it at another build).</summary>
+    public string Program { get; set; } = Repo.BuildProgram;
+
     /// <summary>The unified log's lines across its rotations, oldest first: a busy test can pass the 10 MB rotation size.</summary>
     public IEnumerable<string> UnifiedLines =>
         Orchestration.Logs.LogRotation.Generations(UnifiedLog, 100).SelectMany(File.ReadLines);
@@ -55,7 +58,7 @@ public sealed class TestStack : IAsyncDisposable
         cts.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
         var result = await Cli.Wrap("dotnet")
-            .WithArguments([Repo.BuildProgram, .. args, "--config", ConfigPath])
+            .WithArguments([Program, .. args, "--config", ConfigPath])
             .WithWorkingDirectory(Repo.Root)
             .WithEnvironmentVariables(e => e.Set("NO_COLOR", "1").Set("TERM", "dumb"))
             .WithValidation(CommandResultValidation.None)

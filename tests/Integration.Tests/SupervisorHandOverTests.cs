@@ -1,0 +1,136 @@
+using System.Text.RegularExpressions;
+using Orchestration.Benchmarks;
+using Orchestration.IO;
+using Orchestration.Processes;
+using Orchestration.State;
+using Orchestration.Supervision;
+
+namespace Integration.Tests;
+
+/// <summary>
+/// A Restart after the tool itself changed: the supervisor execve()s the new build in place (same
+/// pid), takes every instance and nginx on, and carries out the restart with the new code; no
+/// request fails, no log line is lost or repeated, and a crash after the hand-over is restarted.
+/// </summary>
+public sealed partial class SupervisorHandOverTests
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>A background job in the instance's group numbers its lines, through the instance's own stdout pipe.</summary>
+    private const string Ticker = "(i=0; while :; do i=$((i+1)); echo \"tick $$ $i $(date +%s%N)\"; sleep 0.1; done) & exec $APP";
+
+    [Fact]
+    public async Task Restart_after_the_tool_changed_runs_the_new_supervisor_in_place_and_it_takes_every_process_on_without_a_failed_request_or_a_lost_line()
+    {
+        await using var stack = new TestStack(p => Configs.Python(p, Ticker, extra: "restart:\n  backoff: 0.2"));
+        await stack.RunOkAsync("Start");
+        var before = stack.State!;
+        var oldApp = before.Processes.Single(p => p.Name == "app-0").Pid;
+        var oldNginx = before.Processes.Single(p => p.Name == "nginx");
+        Assert.NotNull(before.SupervisorProgram);
+        var program = NewBuildOfTheTool(stack);
+        Assert.NotEqual(before.SupervisorProgram!.Stamp, SupervisorProgram.StampOf(Path.GetDirectoryName(program)!));
+        stack.Program = program;
+
+        RunResult? restart = null;
+        var load = await new LoadGenerator($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/health").RunDuringAsync(
+            async _ => restart = await stack.RunOkAsync("Restart"), TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.3), CancellationToken.None);
+
+        Assert.True(load.Failed == 0, $"{load.Failed} of {load.Requests} requests failed during the hand-over and Restart: {load.DescribeKinds()}\n{restart}");
+        Assert.True(load.Requests > 100, $"only {load.Requests} requests were sent");
+        Assert.Contains("replaced its program in place", restart!.Output);
+        var after = stack.State!;
+        Assert.Equal(before.Supervisor.Pid, after.Supervisor.Pid);
+        Assert.NotNull(after.Supervisor.Identity.FindAlive());
+        var stamp = SupervisorProgram.StampOf(Path.GetDirectoryName(program)!);
+        Assert.Equal(stamp, after.SupervisorProgram!.Stamp);
+        // The process runs the new build now, from its own copy under local_dir.
+        Assert.Contains(Path.Combine(stack.LocalDir, $"supervisor-{stamp}", "_build.dll"), ProcInfo.Read(after.Supervisor.Pid)!.Argv);
+        Assert.Equal(1, after.SupervisorProgram.Replacements);
+        Assert.Equal(before.SupervisorProgram.Stamp, after.SupervisorProgram.ReplacedFrom);
+        var app = after.Processes.Single(p => p.Name == "app-0");
+        Assert.NotEqual(oldApp, app.Pid); // replaced as Restart does, by the new supervisor
+        Assert.False(ProcInfo.IsRunning(oldApp), $"the old app-0 (pid {oldApp}) must be gone");
+        Assert.Equal(ProcInfo.Read(app.Pid)!.ParentPid, after.Supervisor.Pid);
+        Assert.Equal(oldNginx.Pid, after.Processes.Single(p => p.Name == "nginx").Pid); // taken on, never restarted
+
+        // The old instance's lines kept flowing through the handed-over pipe after the new program took it
+        // on, and not one of them was lost or written twice; the new instance's lines flow too.
+        var log = Path.Combine(stack.LocalDir, "logs", "app-0.log");
+        var takenOver = after.SupervisorProgram.ReplacedAt!.Value;
+        var oldTicks = Ticks(log, oldApp);
+        Assert.Contains(oldTicks, t => t.At > takenOver);
+        Assert.Equal(Enumerable.Range(1, oldTicks.Count), oldTicks.Select(t => t.Number));
+        Assert.NotEmpty(Ticks(log, app.Pid));
+
+        var status = await stack.RunAsync("Status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("replaced in place", status.Output);
+
+        // A crash after the hand-over is seen by the new program (nginx is a child it took on: reaped with waitpid) and restarted.
+        Posix.Kill(oldNginx.Pid, Posix.SIGKILL);
+        var restarted = await Poll.UntilAsync(() => stack.State?.Processes.Single(p => p.Name == "nginx") is { Status: ProcessStatus.Running, Restarts: 1 } n
+            && n.Pid != oldNginx.Pid && n.Identity.FindAlive() is not null, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        Assert.True(restarted, $"nginx was not restarted after its crash:\n{TestStack.Tail(stack.UnifiedLog, 40)}");
+        Assert.Contains($"nginx (pid {oldNginx.Pid}) exited: killed by SIGKILL", stack.UnifiedText);
+        await Poll.UntilAsync(async () => (await stack.RunAsync("Status")).ExitCode == 0, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        using (var response = await Http.GetAsync($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/core/health"))
+            Assert.True(response.IsSuccessStatusCode);
+
+        var all = stack.State!.Processes.Append(stack.State.Supervisor).ToList();
+        await stack.RunOkAsync("Stop");
+        Assert.All(all, p => Assert.Null(p.Identity.FindAlive()));
+        Assert.All(new[] { stack.Ports.Gateway, stack.Ports[1] }, port => Assert.True(PortProbe.IsFree(port), $"port {port} is still taken"));
+    }
+
+    [Fact]
+    public async Task A_rolling_Restart_of_the_default_stack_with_a_new_build_of_the_tool_fails_no_request_and_keeps_the_supervisors_pid()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p, brokerInstances: 2));
+        await stack.RunOkAsync("Start");
+        var before = stack.State!;
+        stack.Program = NewBuildOfTheTool(stack);
+
+        RunResult? restart = null;
+        var load = await new LoadGenerator($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health").RunDuringAsync(
+            async _ => restart = await stack.RunOkAsync("Restart"), TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(0.3), CancellationToken.None);
+
+        Assert.True(load.Failed == 0, $"{load.Failed} of {load.Requests} requests failed during the hand-over and Restart: {load.DescribeKinds()}\n{restart}");
+        Assert.Contains("replaced its program in place", restart!.Output);
+        var after = stack.State!;
+        Assert.Equal(before.Supervisor.Pid, after.Supervisor.Pid);
+        foreach (var name in new[] { "broker-0", "broker-1", "datafeed-0" })
+        {
+            var old = before.Processes.Single(p => p.Name == name).Pid;
+            var now = after.Processes.Single(p => p.Name == name);
+            Assert.NotEqual(old, now.Pid);
+            Assert.False(ProcInfo.IsRunning(old), $"the old {name} (pid {old}) must be gone");
+            Assert.Equal(ProcessStatus.Running, now.Status);
+        }
+        var status = await stack.RunAsync("Status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("replaced in place", status.Output);
+    }
+
+    /// <summary>
+    /// Another build of the tool, as a rebuild gives: a copy of the build program with one more file,
+    /// so its stamp differs from the one the running supervisor runs (and its code is really loaded by the exec).
+    /// </summary>
+    private static string NewBuildOfTheTool(TestStack stack)
+    {
+        var copy = Path.Combine(stack.Directory, "new-build");
+        DirectoryMirror.Copy(AppContext.BaseDirectory, copy);
+        File.WriteAllText(Path.Combine(copy, "rebuilt.txt"), DateTime.UtcNow.ToString("O"));
+        return Path.Combine(copy, Path.GetFileName(Repo.BuildProgram));
+    }
+
+    private sealed record Tick(int Number, DateTimeOffset At);
+
+    private static List<Tick> Ticks(string log, int pid) =>
+        File.ReadLines(log).Select(l => TickLine().Match(l)).Where(m => m.Success && m.Groups[1].Value == pid.ToString())
+            .Select(m => new Tick(int.Parse(m.Groups[2].Value), DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(m.Groups[3].Value) / 1_000_000)))
+            .ToList();
+
+    [GeneratedRegex(@"^tick (\d+) (\d+) (\d+)$")]
+    private static partial Regex TickLine();
+}
