@@ -126,9 +126,13 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
         string? dll = null;
         if (plan.Project is not null)
         {
+            var runs = Path.Combine(context.Paths.Root, "builds", plan.Servers[0], "run");
+            // Past the folders already there: after the supervisor replaced its program, the running
+            // instances may run from a folder this program's count has not reached yet.
             var generation = Interlocked.Increment(ref _generation);
+            while (Directory.Exists(Path.Combine(runs, generation.ToString(CultureInfo.InvariantCulture)))) generation = Interlocked.Increment(ref _generation);
             // The instances run from a copy of the staging folder per build, which no build writes into.
-            var run = Path.Combine(context.Paths.Root, "builds", plan.Servers[0], "run", generation.ToString(CultureInfo.InvariantCulture));
+            var run = Path.Combine(runs, generation.ToString(CultureInfo.InvariantCulture));
             context.Logs.Event($"Building {plan.Project} (build {generation})");
             lock (context.StateGate) state.Builds++;
             try
