@@ -112,6 +112,43 @@ public sealed partial class SupervisorHandOverTests
         Assert.Contains("replaced in place", status.Output);
     }
 
+    [Fact]
+    public async Task A_new_build_that_cannot_take_over_is_refused_before_the_exec_and_the_old_supervisor_runs_on_with_everything_as_it_was()
+    {
+        await using var stack = new TestStack(p => Configs.Python(p, "exec $APP"));
+        await stack.RunOkAsync("Start");
+        var before = stack.State!;
+        var program = NewBuildOfTheTool(stack);
+        // Its copy under local_dir is damaged (the runtime cannot read its config) where the copy step
+        // does not look (same size and time): the new program cannot start, and the check before the exec says so.
+        var copy = Path.Combine(stack.LocalDir, "supervisor-" + SupervisorProgram.StampOf(Path.GetDirectoryName(program)!));
+        DirectoryMirror.Copy(Path.GetDirectoryName(program)!, copy);
+        var runtimeConfig = new FileInfo(Path.Combine(copy, "_build.runtimeconfig.json"));
+        var (length, time) = (runtimeConfig.Length, runtimeConfig.LastWriteTimeUtc);
+        File.WriteAllText(runtimeConfig.FullName, new string('x', (int)length));
+        File.SetLastWriteTimeUtc(runtimeConfig.FullName, time);
+
+        stack.Program = program;
+        var restart = await stack.RunAsync("Restart");
+
+        Assert.True(restart.ExitCode != 0, restart.ToString());
+        Assert.Contains("The supervisor was not replaced", restart.Output);
+        Assert.Contains("refused the hand-over", restart.Output);
+        var after = stack.State!;
+        Assert.Equal(before.Supervisor.Pid, after.Supervisor.Pid);
+        Assert.Equal(before.SupervisorProgram!.Stamp, after.SupervisorProgram!.Stamp);
+        Assert.Null(after.SupervisorProgram.ReplacedAt);
+        Assert.Equal(before.Processes.Select(p => p.Pid), after.Processes.Select(p => p.Pid)); // nothing else was touched
+        Assert.False(File.Exists(Path.Combine(stack.LocalDir, "handover.json")));
+        var status = await stack.RunAsync("Status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("Last operation: replace-supervisor", status.Output);
+        // Its children's output still reaches the logs: the pipes were never frozen, or were read on.
+        Posix.Kill(after.Processes.Single(p => p.Name == "app-0").Pid, Posix.SIGKILL);
+        Assert.True(await Poll.UntilAsync(() => stack.State?.Processes.Single(p => p.Name == "app-0") is { Status: ProcessStatus.Running, Restarts: 1 } a && ProcInfo.IsRunning(a.Pid),
+            TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50), CancellationToken.None), TestStack.Tail(stack.UnifiedLog, 30));
+    }
+
     /// <summary>
     /// Another build of the tool, as a rebuild gives: a copy of the build program with one more file,
     /// so its stamp differs from the one the running supervisor runs (and its code is really loaded by the exec).
