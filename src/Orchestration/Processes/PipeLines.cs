@@ -15,6 +15,9 @@ public sealed class PipeLines
     /// <summary>A line longer than this is handed on in pieces, so a child that never prints a newline cannot grow our memory.</summary>
     private const int MaxLine = 1 << 20;
 
+    /// <summary>The pipe buffer asked for while frozen (Linux's default unprivileged maximum).</summary>
+    private const int HandOverPipeSize = 1 << 20;
+
     private readonly SafeHandle _handle;
     private readonly Action<string> _onLine;
     private readonly object _lock = new(); // Monitor: a frozen reader waits on it
@@ -59,6 +62,9 @@ public sealed class PipeLines
             if (_closed.Task.IsCompleted) return null;
             _frozen = true;
             Posix.SetCloseOnExec(Fd, false);
+            // Nobody reads until the next program does (about a second): room for what the child
+            // writes meanwhile, so that a chatty one does not block on its stdout.
+            Posix.TryGrowPipe(Fd, HandOverPipeSize);
             return [.. _partial];
         }
     }

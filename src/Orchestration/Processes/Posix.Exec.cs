@@ -70,6 +70,13 @@ public static partial class Posix
 
     public static void Close(int fd) => SysClose(fd);
 
+    /// <summary>Asks for a pipe buffer of <paramref name="bytes"/> (F_SETPIPE_SZ; up to /proc/sys/fs/pipe-max-size unprivileged); false when refused.</summary>
+    public static bool TryGrowPipe(int fd, int bytes)
+    {
+        const int F_SETPIPE_SZ = 1031;
+        return SysFcntl(fd, F_SETPIPE_SZ, bytes) >= 0;
+    }
+
     /// <summary>A second descriptor for the same open file (dup), closed on exec.</summary>
     public static int Duplicate(int fd)
     {

@@ -41,6 +41,9 @@ public sealed class PipeLinesTests
         Assert.Equal("tw", Encoding.UTF8.GetString(partial!));
         Assert.False(Posix.IsCloseOnExec(old.Fd), "a handed-over descriptor must survive exec");
         await WriteAsync(writer, "o\nthree\n");
+        // Room for a chatty child's output while nobody reads: far more than the default 64 KiB fits without blocking the writer.
+        var chatter = new string('z', 200_000) + "\n";
+        await WriteAsync(writer, chatter).WaitAsync(Wait);
         await Task.Delay(200);
         Assert.Empty(before); // still in the pipe, for the next program
 
@@ -49,6 +52,7 @@ public sealed class PipeLinesTests
         Assert.True(Posix.IsCloseOnExec(next.Fd), "an adopted descriptor closes on exec again, so our children do not inherit it");
         Assert.Equal("two", Take(after));
         Assert.Equal("three", Take(after));
+        Assert.Equal(chatter.TrimEnd('\n'), Take(after));
         writer.Dispose();
         await next.Closed.WaitAsync(Wait);
         Assert.Empty(before);
