@@ -134,10 +134,38 @@ public static partial class Posix
     /// <summary>Decodes a wait status: WEXITSTATUS, or 128 + WTERMSIG.</summary>
     public static int ExitCodeOf(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 
+    private const int SIG_BLOCK = 0;
+    private const int SIG_UNBLOCK = 1;
+
+    /// <summary>The signals that stop the supervisor: held back across an exec until the next program handles them.</summary>
+    private static readonly int[] StopSignals = [SIGHUP, SIGINT, SIGTERM];
+
+    /// <summary>A sigset_t (glibc: 1024 bits) with these signals in it.</summary>
+    private static byte[] SignalSet(IEnumerable<int> signals)
+    {
+        var set = new byte[128];
+        foreach (var s in signals) set[(s - 1) / 8] |= (byte)(1 << ((s - 1) % 8));
+        return set;
+    }
+
+    private static unsafe void Mask(int how, byte[] set)
+    {
+        fixed (byte* p = set) SysSigprocmask(how, p, null);
+    }
+
+    /// <summary>
+    /// Lets SIGTERM, SIGINT and SIGHUP through on this thread again: a program started by
+    /// <see cref="Exec"/> calls it once its own handlers are in place, and one that arrived during the
+    /// exec is delivered now instead of killing the process with its children's supervision half handed over.
+    /// </summary>
+    public static void UnblockStopSignals() => Mask(SIG_UNBLOCK, SignalSet(StopSignals));
+
     /// <summary>
     /// Replaces this process's program (same pid, same children, every descriptor without
-    /// FD_CLOEXEC kept). Returns only on failure, with the reason; the calling thread's signal mask
-    /// is cleared first, because exec keeps it and the next runtime must receive every signal.
+    /// FD_CLOEXEC kept). Returns only on failure, with the reason. exec keeps the calling thread's
+    /// signal mask: SIGTERM, SIGINT and SIGHUP are blocked across it (between the exec and the next
+    /// runtime's handlers their default action would end the process) and nothing else is, so the
+    /// next program receives them once it calls <see cref="UnblockStopSignals"/>.
     /// </summary>
     public static unsafe string Exec(string path, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment)
     {
@@ -155,11 +183,13 @@ public static partial class Posix
             var pathPtr = Utf8(path);
             var args = argv.Select(Utf8).Append(0).ToArray();
             var env = environment.Select(e => Utf8($"{e.Key}={e.Value}")).Append(0).ToArray();
-            var empty = stackalloc byte[128]; // sigset_t, zeroed: no signal blocked
-            new Span<byte>(empty, 128).Clear();
-            SysSigprocmask(SIG_SETMASK, empty, null);
+            var before = new byte[128];
+            fixed (byte* p = before) SysSigprocmask(SIG_BLOCK, null, p);
+            Mask(SIG_SETMASK, SignalSet(StopSignals));
             SysExecve(pathPtr, args, env);
-            return $"execve({path}) failed: errno {Marshal.GetLastPInvokeError()}";
+            var errno = Marshal.GetLastPInvokeError();
+            Mask(SIG_SETMASK, before);
+            return $"execve({path}) failed: errno {errno}";
         }
         finally
         {

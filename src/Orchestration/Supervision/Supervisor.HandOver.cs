@@ -60,6 +60,10 @@ public sealed partial class Supervisor
                 return preflight;
             }
 
+            var argv = new[] { dotnet, program, SupervisorHost.Verb, "--plan", _context.Paths.Plan, "--handover", path };
+            var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
+
             // From here on nothing more is read from the children's pipes until the new program does.
             List<SupervisedProcess> processes;
             lock (_context.StateGate) processes = [.. _context.Processes];
@@ -77,10 +81,9 @@ public sealed partial class Supervisor
                 handOver.Save(path);
                 Logs.Event($"Handing over to {program} (pid {Environment.ProcessId} stays; {frozen.Count} children with their pipes)");
                 Logs.Flush();
-                var argv = new[] { dotnet, program, SupervisorHost.Verb, "--plan", _context.Paths.Plan, "--handover", path };
-                var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                    .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
-                error = Posix.Exec(dotnet, argv, environment); // returns only when the exec failed
+                // A SIGTERM that came meanwhile began a stop, which waits for the gate: it wins, the hand-over is off.
+                // (One after this check is held back across the exec and handled by the new program.)
+                error = _context.Stopping ? "a stop was asked for meanwhile" : Posix.Exec(dotnet, argv, environment); // returns only when the exec failed
             }
             catch (IOException ex)
             {
@@ -91,7 +94,7 @@ public sealed partial class Supervisor
             Posix.SetCloseOnExec(listenerFd, true);
             Posix.SetCloseOnExec(replyFd, true);
             File.Delete(path);
-            return $"the supervisor could not execute {program}: {error}";
+            return $"the supervisor did not execute {program}: {error}";
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Orchestration.Config;
 using Orchestration.Logs;
+using Orchestration.Processes;
 
 namespace Orchestration.Supervision;
 
@@ -48,6 +49,9 @@ public static class SupervisorHost
         {
             // Nothing here may end this process: every instance and nginx are its children now.
             supervisor.TakeOver(handOver);
+            // Exec'd with these blocked (a SIGTERM meanwhile is pending, not fatal); now that every child
+            // is ours again a stop reaches them all.
+            Posix.UnblockStopSignals();
             try
             {
                 server.Start(handOver.ListenerFd);
