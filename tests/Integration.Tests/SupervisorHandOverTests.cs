@@ -149,6 +149,31 @@ public sealed partial class SupervisorHandOverTests
             TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50), CancellationToken.None), TestStack.Tail(stack.UnifiedLog, 30));
     }
 
+    [Fact]
+    public async Task A_SIGTERM_that_arrives_while_the_new_program_starts_is_handled_by_it_and_stops_everything()
+    {
+        await using var stack = new TestStack(p => Configs.Python(p, "exec $APP"));
+        await stack.RunOkAsync("Start");
+        var before = stack.State!;
+        stack.Program = NewBuildOfTheTool(stack);
+
+        var restart = stack.RunAsync("Restart");
+        // The moment of the exec: the process's command line becomes the new program's.
+        var executed = await Poll.UntilAsync(() => ProcInfo.Read(before.Supervisor.Pid)?.Argv.Contains("--handover") == true,
+            TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(2), CancellationToken.None);
+        Assert.True(executed, TestStack.Tail(stack.UnifiedLog, 30));
+        Posix.Kill(before.Supervisor.Pid, Posix.SIGTERM); // the new runtime is starting: no handler of its own yet
+        await restart;
+
+        var gone = await Poll.UntilAsync(() => before.Supervisor.Identity.FindAlive() is null, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        Assert.True(gone, $"the supervisor did not stop:\n{TestStack.Tail(stack.UnifiedLog, 30)}");
+        var log = stack.UnifiedText;
+        Assert.True(log.IndexOf("Took over", StringComparison.Ordinal) < log.IndexOf("Received SIGTERM", StringComparison.Ordinal), TestStack.Tail(stack.UnifiedLog, 30));
+        Assert.All(before.Processes, p => Assert.False(ProcInfo.IsRunning(p.Pid), $"{p.Name} (pid {p.Pid}) outlived its supervisor"));
+        var restarted = await restart;
+        Assert.All(new[] { stack.Ports.Gateway, stack.Ports[1] }, port => Assert.True(PortProbe.IsFree(port), $"port {port} is still taken\n{restarted}\n{TestStack.Tail(stack.UnifiedLog, 40)}"));
+    }
+
     /// <summary>
     /// Another build of the tool, as a rebuild gives: a copy of the build program with one more file,
     /// so its stamp differs from the one the running supervisor runs (and its code is really loaded by the exec).
