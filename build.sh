@@ -96,7 +96,7 @@ fi
 # The native program (a Native AOT publish of the same inputs) starts in milliseconds where the JIT
 # one takes a few hundred: run it when it is current. Else run the JIT program, and publish the native
 # one in the background at low priority (not in CI, whose Test target publishes it before the tests;
-# not again after a failed publish of the same inputs: .nuke/temp/native/publish.log says why).
+# not again after a failed publish of the same inputs: .nuke/temp/native.log says why).
 # ORCHESTRATION_BUILD_PROGRAM=jit runs the JIT program and publishes nothing.
 NATIVE_DIR="$ROOT_DIR/.nuke/temp/native"
 mode="${ORCHESTRATION_BUILD_PROGRAM:-auto}"
@@ -106,12 +106,11 @@ if [[ -f "$NATIVE_DIR/.build-id" ]]; then read -r native_id < "$NATIVE_DIR/.buil
 if [[ "$mode" != jit && "$native_id" == "$jit_id" && -x "$NATIVE_DIR/_build" ]]; then
     exec "$NATIVE_DIR/_build" "$@"
 fi
-if [[ -f "$NATIVE_DIR/.failed" ]]; then read -r failed_id < "$NATIVE_DIR/.failed"; fi
+if [[ -f "$NATIVE_DIR.failed" ]]; then read -r failed_id < "$NATIVE_DIR.failed"; fi
 if [[ "$mode" == auto && -z "${CI:-}" && "$failed_id" != "$jit_id" ]]; then
-    publishing="$NATIVE_DIR/.publishing"
+    publishing="$NATIVE_DIR.publishing"
     if ! { [[ -f "$publishing" ]] && kill -0 "$(cat "$publishing")" 2>/dev/null; }; then
-        mkdir -p "$NATIVE_DIR"
-        setsid nice -n 19 dotnet "$BIN_DIR/_build.dll" PublishBuildProgram </dev/null >"$NATIVE_DIR/publish.log" 2>&1 &
+        setsid nice -n 19 dotnet "$BIN_DIR/_build.dll" PublishBuildProgram </dev/null >"$NATIVE_DIR.log" 2>&1 &
         echo $! > "$publishing"
     fi
 fi

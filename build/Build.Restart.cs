@@ -52,9 +52,11 @@ partial class Build
                 Log.Warning("The running stack was started by an older version without spare ports: stopping and starting this once");
                 return;
             }
+            if (AllAtOnce && Server is null) return; // the whole stack: Stop, then Start
+            // The tool itself changed since the supervisor started: the new supervisor carries out the restart.
+            await ReplaceSupervisorIfChangedAsync(stack.State!, ct);
             if (AllAtOnce)
             {
-                if (Server is null) return; // the whole stack: Stop, then Start
                 var client = new ControlClient(Deployment.Paths.ControlSocket);
                 foreach (var name in names)
                 {
@@ -70,6 +72,34 @@ partial class Build
             await ApplyAsync(names, "restart", ct);
             Rolled = true;
         });
+
+    /// <summary>
+    /// When the build program differs from the one the running supervisor runs, the supervisor
+    /// replaces its own program with it in place (same pid; every instance and nginx keep running and
+    /// serving) and takes its children on: it runs from a copy of this program under local_dir, as a
+    /// started one does, so a later rebuild never pulls files from under it.
+    /// </summary>
+    async Task ReplaceSupervisorIfChangedAsync(Orchestration.State.DeploymentState state, CancellationToken ct)
+    {
+        var program = AppContext.BaseDirectory;
+        var stamp = SupervisorProgram.StampOf(program);
+        if (state.SupervisorProgram is not { } running)
+        {
+            Log.Warning("The running supervisor predates replacing itself in place: it keeps its program until ./build.sh Restart --all-at-once");
+            return;
+        }
+        if (running.Stamp == stamp) return;
+        var copy = SupervisorProgram.CopyFor(Deployment.Paths, stamp);
+        Orchestration.IO.DirectoryMirror.Copy(program, copy);
+        var (host, entry) = SupervisorProgram.ThisProgram();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answer = await new ControlClient(Deployment.Paths.ControlSocket).SendAsync(
+            new ControlRequest(ControlCommands.ReplaceSelf, Program: Path.Combine(copy, entry), Dotnet: host), TimeSpan.FromSeconds(90), ct);
+        if (answer is not { Ok: true, State.SupervisorProgram: { } now })
+            throw new TargetFailedException($"The supervisor was not replaced (it runs program {running.Stamp} on, and nothing else changed): {answer?.Error ?? "it did not answer"}");
+        Log.Information("Supervisor (pid {Pid}) replaced its program in place: {Old} → {New}, hand-over {HandOver:0} ms after its exec ({Total:0.00} s with the new program's check); every process kept running",
+            answer.State.Supervisor.Pid, running.Stamp, now.Stamp, now.HandOverMilliseconds, clock.Elapsed.TotalSeconds);
+    }
 
     /// <summary>The instances Restart replaces: all, a server's (--server), or one (--server, --instance), in config order.</summary>
     List<string> RestartedInstances()

@@ -41,6 +41,9 @@ public sealed class TestStack : IAsyncDisposable
     public string LocalDir => Path.Combine(Directory, ".local");
     public string UnifiedLog => Path.Combine(LocalDir, "logs", "backend-unified.log");
 
+    /// <summary>The build program every command runs (a test of the supervisor's hand-over points it at another build).</summary>
+    public string Program { get; set; } = Repo.BuildProgram;
+
     /// <summary>The unified log's lines across its rotations, oldest first: a busy test can pass the 10 MB rotation size.</summary>
     public IEnumerable<string> UnifiedLines =>
         Orchestration.Logs.LogRotation.Generations(UnifiedLog, 100).SelectMany(File.ReadLines);
@@ -58,7 +61,7 @@ public sealed class TestStack : IAsyncDisposable
         cts.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
         var result = await Cli.Wrap(NativeProgram ?? "dotnet")
-            .WithArguments(NativeProgram is null ? [Repo.BuildProgram, .. args, "--config", ConfigPath] : [.. args, "--config", ConfigPath])
+            .WithArguments(NativeProgram is null ? [Program, .. args, "--config", ConfigPath] : [.. args, "--config", ConfigPath])
             .WithWorkingDirectory(Repo.Root)
             .WithEnvironmentVariables(e => e.Set("NO_COLOR", "1").Set("TERM", "dumb"))
             .WithValidation(CommandResultValidation.None)

@@ -7,7 +7,7 @@ namespace Orchestration.Builds;
 /// <c>.nuke/temp/bin/</c>. build.sh compiles the JIT program when an input changed (fast, for someone
 /// editing targets) and runs the native one only when it was published from the same inputs: the id
 /// build.sh gives each compile (<c>bin/.build-id</c>) is copied to <c>native/.build-id</c> on success,
-/// and to <c>native/.failed</c> on failure so build.sh does not try again until an input changes.
+/// and to <c>native.failed</c> beside it on failure (the folder holds the program alone: the supervisor runs from a copy of it) so build.sh does not try again until an input changes.
 /// </summary>
 public sealed class NativeBuildProgram(string rootDirectory)
 {
@@ -19,7 +19,7 @@ public sealed class NativeBuildProgram(string rootDirectory)
 
     private string PublishedInputs => Path.Combine(Folder, ".build-id");
 
-    private string FailedInputs => Path.Combine(Folder, ".failed");
+    private string FailedInputs => Folder + ".failed";
 
     /// <summary>Whether the native program is published from the inputs the JIT program was compiled from.</summary>
     public bool IsCurrent => File.Exists(Binary) && ReadOrNull(PublishedInputs) is { } published && published == ReadOrNull(JitInputs);

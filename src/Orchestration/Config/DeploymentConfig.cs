@@ -279,6 +279,9 @@ public sealed record LocalPaths(string Root)
 
     /// <summary>A plan for replacements of running instances (a rolling Restart).</summary>
     public string NextPlan => Path.Combine(Root, "plan.next.json");
+
+    /// <summary>What a supervisor that replaces its own program hands to the next one (its children, their pipes).</summary>
+    public string HandOver => Path.Combine(Root, "handover.json");
     public string LogFor(string processName) => Path.Combine(Logs, processName + ".log");
     public string PidFileFor(string processName) => Path.Combine(Pids, processName + ".pid");
 }

@@ -35,6 +35,9 @@ public sealed record StatusReport(StackHealth Overall, string GatewayUrl, Module
 
     /// <summary>A live operation in progress (Apply, Scale, a rolling Restart), or the last one's outcome.</summary>
     public OperationRecord? Operation { get; init; }
+
+    /// <summary>The build of the tool the supervisor runs, and its last replacement in place.</summary>
+    public SupervisorProgramRecord? SupervisorProgram { get; init; }
 }
 
 /// <summary>Status: what runs, proven ours, and whether every module answers, directly and through the gateway.</summary>
@@ -83,7 +86,7 @@ public sealed class StatusCommand(DeploymentConfig config)
             && rows.Count(r => r.State is "running" or "detached" && r.Modules.All(m => m.Healthy)) == expected
             && gateway is { Healthy: true };
         var overall = healthy ? StackHealth.Running : rows.All(r => r.State is "exited" or "stopped") && !stack.SupervisorAlive ? StackHealth.Stopped : StackHealth.Degraded;
-        return new StatusReport(overall, gatewayUrl, gateway, allRows, stack.State.Watch) { Operation = stack.State.Operation };
+        return new StatusReport(overall, gatewayUrl, gateway, allRows, stack.State.Watch) { Operation = stack.State.Operation, SupervisorProgram = stack.State.SupervisorProgram };
     }
 
     private async Task<ModuleHealth> ProbeModuleAsync(HealthProbe probe, string baseUrl, string module, TimeSpan timeout, CancellationToken cancellationToken)

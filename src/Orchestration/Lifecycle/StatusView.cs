@@ -54,6 +54,7 @@ public static class StatusView
             if (row.LastLines.Count > 0) console.MarkupLine($"  last lines of {Markup.Escape(row.Log ?? "")}:");
             foreach (var line in row.LastLines) console.MarkupLine($"    {Markup.Escape(line)}");
         }
+        if (report.SupervisorProgram is { } program) console.MarkupLine(Markup.Escape(SupervisorLine(program, DateTimeOffset.Now)));
         if (report.Operation is { } op) console.MarkupLine(OperationMarkup(op, DateTimeOffset.Now));
         foreach (var w in report.Watch)
         {
@@ -63,6 +64,17 @@ public static class StatusView
             console.MarkupLine($"Watch {Markup.Escape(w.Server)}: {(w.Watching ? "on" : "off")}, {Markup.Escape(last)}");
             if (w.LastError is { } error) console.MarkupLine($"  [red]{Markup.Escape(error)}[/]");
         }
+    }
+
+    /// <summary>"Supervisor: program 3f2a…, replaced in place 0.4 s ago (hand-over 380 ms)", or only its program when it never was.</summary>
+    public static string SupervisorLine(SupervisorProgramRecord program, DateTimeOffset now)
+    {
+        var line = $"Supervisor: program {program.Stamp}";
+        if (program.ReplacedAt is not { } at) return line;
+        var ago = (now - at).TotalSeconds;
+        var agoText = ago < 60 ? $"{ago.ToString("0.0", CultureInfo.InvariantCulture)} s" : Uptime(ago);
+        var times = program.Replacements == 1 ? "" : $", {program.Replacements} times in all";
+        return $"{line}, replaced in place {agoText} ago (from program {program.ReplacedFrom}, hand-over {program.HandOverMilliseconds?.ToString("0", CultureInfo.InvariantCulture)} ms{times})";
     }
 
     /// <summary>"Operation: apply (3 instances from dev-config.yaml) in progress for 2.1 s", or the last one's outcome.</summary>

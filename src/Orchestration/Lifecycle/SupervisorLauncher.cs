@@ -15,10 +15,11 @@ namespace Orchestration.Lifecycle;
 public sealed class SupervisorLauncher(LocalPaths paths, string? host, string programDirectory, string entry)
 {
     /// <summary>This build program, as it runs now: the JIT program through dotnet, or its Native AOT publish.</summary>
-    public static SupervisorLauncher ForThisProgram(LocalPaths paths) =>
-        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
-            ? new(paths, Environment.ProcessPath ?? "dotnet", AppContext.BaseDirectory, AppDomain.CurrentDomain.FriendlyName + ".dll")
-            : new(paths, null, AppContext.BaseDirectory, Path.GetFileName(Environment.ProcessPath!));
+    public static SupervisorLauncher ForThisProgram(LocalPaths paths)
+    {
+        var (host, entry) = SupervisorProgram.ThisProgram();
+        return new(paths, host, AppContext.BaseDirectory, entry);
+    }
 
     public string ProgramCopy => Path.Combine(paths.Root, "supervisor");
 
@@ -38,8 +39,8 @@ public sealed class SupervisorLauncher(LocalPaths paths, string? host, string pr
         };
         // sh forks the supervisor into the background and exits: the supervisor is nobody's child
         // but init's, in a session of its own, with stdio on a file.
-        var program = host is null ? [Path.Combine(ProgramCopy, entry)] : new[] { host, Path.Combine(ProgramCopy, entry) };
-        foreach (var arg in new[] { "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", console }.Concat(program).Concat([SupervisorHost.Verb, "--plan", planPath]))
+        var program = SupervisorProgram.Command(host, Path.Combine(ProgramCopy, entry), SupervisorHost.Verb, "--plan", planPath);
+        foreach (var arg in new[] { "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", console }.Concat(program))
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_NOLOGO"] = "1";
         // Once the shell runs, a supervisor is on its way: a cancel (Ctrl-C) must not abandon it

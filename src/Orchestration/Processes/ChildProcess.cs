@@ -10,32 +10,38 @@ public sealed record ChildExit(int ExitCode, DateTimeOffset ExitedAt)
     public override string ToString() => Signal is { } s ? $"killed by {Posix.SignalName(s)}" : $"exit code {ExitCode}";
 }
 
+/// <summary>What the next program of this process needs to go on reading a child: its pipes' descriptors and the partial lines read from them.</summary>
+public sealed record ChildPipes(int StdoutFd, int StderrFd, byte[] StdoutPartial, byte[] StderrPartial);
+
 /// <summary>
 /// A child of the supervisor in a session (and process group) of its own, started through
-/// <c>setsid</c>, whose stdout and stderr go line by line to <paramref name="onLine"/>.
-/// <see cref="Exited"/> completes when the process itself has exited and been reaped (the runtime's
-/// SIGCHLD handling), not when its output closes: a child of the crashed program (an nginx worker,
-/// a <c>sleep</c> a shell left behind) may hold the pipes open for as long as it lives, and an exit
-/// seen only at EOF was an exit not seen at all. Ending those leftovers is the caller's job.
+/// <c>setsid</c>, whose stdout and stderr go line by line to <c>onLine</c>.
+/// <see cref="Exited"/> completes when the process itself has exited and been reaped, not when its
+/// output closes: a child of the crashed program (an nginx worker, a <c>sleep</c> a shell left
+/// behind) may hold the pipes open for as long as it lives, and an exit seen only at EOF was an exit
+/// not seen at all. Ending those leftovers is the caller's job.
 /// </summary>
 /// <remarks>
-/// System.Diagnostics.Process rather than CliWrap here: CliWrap's task completes only once the
-/// pipes are drained, and it does not expose the process's own exit.
+/// System.Diagnostics.Process starts it (CliWrap's task completes only once the pipes are drained,
+/// and it does not expose the process's own exit), and the runtime reaps it on SIGCHLD. Its pipes are
+/// read from their descriptors (<see cref="PipeLines"/>), not with BeginOutputReadLine, so that a
+/// supervisor that replaces its own program (exec, same pid) can hand them on: the next program
+/// <see cref="Adopt"/>s the child, reads the inherited descriptors, and reaps it with waitpid. The
+/// runtime never reaps a pid it did not start (System.Native's SIGCHLD handling waits only for the
+/// pids of its Process objects, unless SIGCHLD was ignored or it runs as pid 1), so that waitpid
+/// races nobody.
 /// </remarks>
 public sealed class ChildProcess
 {
-    private readonly Process _process;
+    private readonly Process? _process;
     private readonly TaskCompletionSource<ChildExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PipeLines? _stdout;
+    private PipeLines? _stderr;
 
-    private readonly Action<string> _onLine;
-
-    private ChildProcess(ProcessSpec spec, Process process, Action<string> onLine)
+    private ChildProcess(ProcessSpec spec, Process? process)
     {
         Spec = spec;
         _process = process;
-        _onLine = onLine;
     }
 
     public ProcessSpec Spec { get; }
@@ -43,8 +49,11 @@ public sealed class ChildProcess
     public Task<ChildExit> Exited => _exited.Task;
     public bool HasExited => Exited.IsCompleted;
 
+    /// <summary>True for a child the previous program of this supervisor started (reaped with waitpid here).</summary>
+    public bool IsAdopted => _process is null;
+
     /// <summary>Completes when both stdout and stderr have closed: every line the child printed has been handed on.</summary>
-    public Task OutputClosed => Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task);
+    public Task OutputClosed => Task.WhenAll(_stdout?.Closed ?? Task.CompletedTask, _stderr?.Closed ?? Task.CompletedTask);
 
     /// <summary>Its own group: <c>setsid</c> makes the child a session and group leader.</summary>
     public int ProcessGroup => Pid;
@@ -62,9 +71,7 @@ public sealed class ChildProcess
         foreach (var arg in spec.Argv) start.ArgumentList.Add(arg);
         foreach (var (key, value) in spec.Environment) start.Environment[key] = value;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ChildProcess(spec, process, onLine);
-        process.OutputDataReceived += (_, e) => child.Relay(e.Data, child._stdoutClosed);
-        process.ErrorDataReceived += (_, e) => child.Relay(e.Data, child._stderrClosed);
+        var child = new ChildProcess(spec, process);
         process.Exited += (_, _) => child.OnExited();
         try
         {
@@ -76,16 +83,64 @@ public sealed class ChildProcess
             throw;
         }
         child.Pid = process.Id;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        child._stdout = PipeLines.Read(PipeHandle(process.StandardOutput), onLine);
+        child._stderr = PipeLines.Read(PipeHandle(process.StandardError), onLine);
         if (process.HasExited) child.OnExited(); // exited before the handler could see it
         return child;
     }
 
-    private void Relay(string? line, TaskCompletionSource closed)
+    private static System.Runtime.InteropServices.SafeHandle PipeHandle(StreamReader reader) => reader.BaseStream switch
     {
-        if (line is null) closed.TrySetResult(); // end of stream
-        else _onLine(line);
+        System.IO.Pipes.PipeStream pipe => pipe.SafePipeHandle,
+        FileStream file => file.SafeFileHandle,
+        var other => throw new InvalidOperationException($"unexpected stream {other.GetType()} for a child's pipe"),
+    };
+
+    /// <summary>
+    /// Takes on a child the previous program of this process started: reads the pipes it inherited
+    /// (<paramref name="pipes"/>), and waits for the child's exit with waitpid, which also reaps it.
+    /// </summary>
+    public static ChildProcess Adopt(ProcessSpec spec, int pid, ChildPipes? pipes, Action<string> onLine)
+    {
+        var child = new ChildProcess(spec, null) { Pid = pid };
+        if (pipes is not null)
+        {
+            if (pipes.StdoutFd >= 0) child._stdout = PipeLines.Adopt(pipes.StdoutFd, pipes.StdoutPartial, onLine);
+            if (pipes.StderrFd >= 0) child._stderr = PipeLines.Adopt(pipes.StderrFd, pipes.StderrPartial, onLine);
+        }
+        new Thread(() => child.Reap()) { IsBackground = true, Name = $"waitpid {pid}" }.Start();
+        return child;
+    }
+
+    private void Reap()
+    {
+        var code = Posix.WaitForChild(Pid);
+        if (code is null)
+        {
+            // Not our child (it was reaped before we took it on): its exit code is gone; its end is not.
+            while (ProcInfo.IsRunning(Pid)) Thread.Sleep(50);
+            code = 255;
+        }
+        _exited.TrySetResult(new ChildExit(code.Value, DateTimeOffset.Now));
+    }
+
+    /// <summary>
+    /// Stops reading this child's pipes and lets their descriptors survive exec, for the next program
+    /// of this process; null when the child has exited (nothing to hand on).
+    /// </summary>
+    public ChildPipes? FreezeForHandOver()
+    {
+        if (HasExited) return null;
+        var stdout = _stdout?.Freeze();
+        var stderr = _stderr?.Freeze();
+        return new ChildPipes(stdout is null ? -1 : _stdout!.Fd, stderr is null ? -1 : _stderr!.Fd, stdout ?? [], stderr ?? []);
+    }
+
+    /// <summary>Reads on after a hand-over that did not happen.</summary>
+    public void ResumeAfterHandOver()
+    {
+        _stdout?.Resume();
+        _stderr?.Resume();
     }
 
     private void OnExited()
@@ -93,7 +148,7 @@ public sealed class ChildProcess
         int code;
         try
         {
-            code = _process.ExitCode;
+            code = _process!.ExitCode;
         }
         catch (InvalidOperationException)
         {

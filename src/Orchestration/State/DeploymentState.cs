@@ -13,6 +13,9 @@ namespace Orchestration.State;
 public sealed record DeploymentState
 {
     public required ProcessRecord Supervisor { get; init; }
+
+    /// <summary>The build of the tool the supervisor runs, and whether it replaced itself in place (null from an older supervisor).</summary>
+    public SupervisorProgramRecord? SupervisorProgram { get; init; }
     public required string ConfigPath { get; init; }
     public string ConfigHash { get; init; } = "";
     public required DateTimeOffset StartedAt { get; init; }
@@ -21,6 +24,21 @@ public sealed record DeploymentState
 
     /// <summary>The live operation in progress (Apply, Scale, a rolling Restart), or the last one's outcome.</summary>
     public OperationRecord? Operation { get; init; }
+}
+
+/// <summary>The supervisor's program: its stamp and folder, and its last hand-over to a new build in place (same pid).</summary>
+public sealed record SupervisorProgramRecord
+{
+    public required string Stamp { get; init; }
+    public required string Directory { get; init; }
+
+    /// <summary>How many times the supervisor has replaced its program in place.</summary>
+    public int Replacements { get; init; }
+    public DateTimeOffset? ReplacedAt { get; init; }
+    public string? ReplacedFrom { get; init; }
+
+    /// <summary>From the old program's execve to the new one supervising every child again.</summary>
+    public double? HandOverMilliseconds { get; init; }
 }
 
 /// <summary>One live operation on a running stack: what, since when, and (once over) how it ended.</summary>

@@ -26,12 +26,21 @@ public static class ControlCommands
     /// <summary>Runs the detached instance <see cref="ControlRequest.Name"/> under the supervisor again, health-gated.</summary>
     public const string Attach = "attach";
     public const string Stop = "stop";
+
+    /// <summary>
+    /// The supervisor replaces its own program in place (execve, same pid) with <see cref="ControlRequest.Program"/>
+    /// run by <see cref="ControlRequest.Dotnet"/>, and takes every child on; the new program answers.
+    /// </summary>
+    public const string ReplaceSelf = "replace-self";
     public const string LogsClean = "logs-clean";
 }
 
 /// <param name="Names">apply: instances to replace even when unchanged, in order.</param>
 /// <param name="PlanPath">apply: the plan the stack is to run.</param>
-public sealed record ControlRequest(string Command, string? Name = null, double? Timeout = null, IReadOnlyList<string>? Names = null, string? PlanPath = null);
+/// <param name="Program">replace-self: the new build program's entry assembly (in its own copy under local_dir).</param>
+/// <param name="Dotnet">replace-self: the dotnet host that runs it; none for the native build program, an executable.</param>
+public sealed record ControlRequest(string Command, string? Name = null, double? Timeout = null, IReadOnlyList<string>? Names = null, string? PlanPath = null,
+    string? Program = null, string? Dotnet = null);
 
 public sealed record ControlResponse
 {
@@ -62,4 +71,5 @@ internal static class SupervisionJson
 [JsonSerializable(typeof(SupervisorPlan))]
 [JsonSerializable(typeof(ControlRequest))]
 [JsonSerializable(typeof(ControlResponse))]
+[JsonSerializable(typeof(HandOver))]
 internal sealed partial class SupervisionJsonContext : JsonSerializerContext;

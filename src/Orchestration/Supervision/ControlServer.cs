@@ -8,7 +8,7 @@ namespace Orchestration.Supervision;
 /// <summary>Answers <see cref="ControlRequest"/>s on <c>.local/supervisor.sock</c> (mode 0600, DESIGN rule 8).</summary>
 public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string socketPath, TimeSpan defaultStopTimeout) : IDisposable
 {
-    private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     private readonly HashSet<Task> _serving = [];
 
     public void Start()
@@ -18,6 +18,34 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
         File.SetUnixFileMode(socketPath, AtomicFile.OwnerOnlyFile);
         _listener.Listen(16);
         _ = AcceptLoopAsync();
+    }
+
+    /// <summary>
+    /// Serves on the listening socket the supervisor's previous program handed over (a hand-over):
+    /// the socket file never went away, and a client that connected meanwhile waited in its backlog.
+    /// </summary>
+    public void Start(int inheritedListenerFd)
+    {
+        Processes.Posix.SetCloseOnExec(inheritedListenerFd, true);
+        _listener.Dispose();
+        _listener = new Socket(new SafeSocketHandle(inheritedListenerFd, ownsHandle: true));
+        _ = AcceptLoopAsync();
+    }
+
+    /// <summary>Answers, on a connection the previous program handed over, the request that asked for the hand-over.</summary>
+    public async Task AnswerAsync(int inheritedConnectionFd, ControlResponse response)
+    {
+        try
+        {
+            Processes.Posix.SetCloseOnExec(inheritedConnectionFd, true);
+            // The descriptor is non-blocking (the old runtime made it so): only asynchronous sends suit it.
+            using var connection = new Socket(new SafeSocketHandle(inheritedConnectionFd, ownsHandle: true));
+            await connection.SendAsync(Encoding.UTF8.GetBytes(ControlJson.Serialize(response) + "\n")).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or InvalidOperationException or ObjectDisposedException)
+        {
+            logs.Event($"The answer to the request that asked for the hand-over was not delivered: {ex.Message}", "WARN");
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -67,7 +95,7 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
             {
                 var line = await reader.ReadLineAsync().ConfigureAwait(false);
                 var request = line is null ? null : ControlJson.Deserialize<ControlRequest>(line);
-                response = request is null ? ControlResponse.Failure("empty request") : await HandleAsync(request).ConfigureAwait(false);
+                response = request is null ? ControlResponse.Failure("empty request") : await HandleAsync(request, connection).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -86,7 +114,7 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
         }
     }
 
-    private async Task<ControlResponse> HandleAsync(ControlRequest request)
+    private async Task<ControlResponse> HandleAsync(ControlRequest request, Socket connection)
     {
         var timeout = TimeSpan.FromSeconds(request.Timeout ?? defaultStopTimeout.TotalSeconds);
         switch (request.Command)
@@ -110,6 +138,10 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
                 return Result(await supervisor.DetachAsync(detached, CancellationToken.None).ConfigureAwait(false));
             case ControlCommands.Attach when request.Name is { } attached:
                 return Result(await supervisor.AttachAsync(attached, CancellationToken.None).ConfigureAwait(false));
+            case ControlCommands.ReplaceSelf when request.Program is { } program:
+                // Returns only when the hand-over did not happen; otherwise the new program answers on this connection.
+                return ControlResponse.Failure(await supervisor.ReplaceSelfAsync(request.Dotnet, program,
+                    (int)_listener.SafeHandle.DangerousGetHandle(), (int)connection.SafeHandle.DangerousGetHandle(), CancellationToken.None).ConfigureAwait(false) ?? "not replaced");
             case ControlCommands.LogsClean:
                 logs.TruncateAll();
                 return ControlResponse.Success();

@@ -12,9 +12,9 @@ public sealed record CrashDecision(TimeSpan Delay, bool GiveUp, int UnstableStar
 /// in a row double the delay up to <c>max_backoff</c>; after <c>max_restarts</c> of them the
 /// process is given up (errored) until someone restarts it. Pure: no clock of its own, no processes.
 /// </summary>
-public sealed class CrashPolicy(RestartPolicy policy)
+public sealed class CrashPolicy(RestartPolicy policy, int unstableStarts = 0)
 {
-    private int _unstable;
+    private int _unstable = unstableStarts;
 
     /// <summary>Unstable starts in a row so far.</summary>
     public int UnstableStarts => _unstable;

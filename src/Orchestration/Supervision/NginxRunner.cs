@@ -51,6 +51,16 @@ internal sealed class NginxRunner(SupervisorContext context, ProcessRunner runne
         return error;
     }
 
+    /// <summary>The hash of the config the running nginx read (a hand-over carries it on).</summary>
+    public string? ConfigHashRead => _configHash;
+
+    /// <summary>After a hand-over: nginx runs on (the supervisor took it over with the other children); its error log is followed again.</summary>
+    public void TakeOver(string? configHashRead)
+    {
+        _configHash = configHashRead;
+        if (Current is not null) FollowErrorLog();
+    }
+
     /// <summary>
     /// nginx writes its own logs, so they are rotated here: renamed when past the size, then nginx
     /// reopens them (SIGUSR1); lines written between the two land in the renamed file, none is lost.

@@ -83,6 +83,49 @@ internal sealed class ProcessRunner(SupervisorContext context)
     }
 
     /// <summary>
+    /// Makes a child the previous program of this supervisor started (a hand-over) the process's
+    /// current one again, as it was: its identity, status and start time stay what they were.
+    /// </summary>
+    public void TakeOver(SupervisedProcess process, ChildProcess child, ProcessIdentity identity)
+    {
+        lock (context.StateGate)
+        {
+            process.Child = child;
+            process.Identity = identity;
+            process.Stopping = false;
+        }
+        _ = child.Exited.ContinueWith(t => OnExitedAsync(process, child, t.Result), TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>A process that was down when the supervisor's program was replaced (its crash restart was the old program's to do) is started again.</summary>
+    public async Task RestartAfterHandOverAsync(SupervisedProcess process)
+    {
+        try
+        {
+            await context.Gate.WaitAsync(context.Stopped).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.Stopped.IsCancellationRequested)
+        {
+            return;
+        }
+        try
+        {
+            if (context.Stopping || process.Stopping || process.Detached || process.Child is { HasExited: false }) return;
+            process.Restarts++;
+            Logs.Event($"Restarting {process.Name}, down when the supervisor's program was replaced (restart {process.Restarts})", "WARN");
+            await SpawnAsync(process, context.Stopped).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.Stopped.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            context.Gate.Release();
+            context.SaveState();
+        }
+    }
+
+    /// <summary>
     /// Ends a child that is not (or no longer) a process's current one, by its group: graceful
     /// signal, then SIGKILL after the deployment's stop_timeout.
     /// </summary>

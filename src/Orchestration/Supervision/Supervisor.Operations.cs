@@ -81,6 +81,8 @@ public sealed partial class Supervisor
     /// <summary>Runs one live operation under the gate, recording when it began, when it ended and how.</summary>
     private Task<string?> OperationAsync(string name, string detail, Func<Task<string?>> operation, CancellationToken cancellationToken) => UnderGateAsync(async () =>
     {
+        // A stop that came first has ended everything: an operation queued behind it must not start processes nobody stops.
+        if (_context.Stopping) return $"{name}: the stack is stopping";
         lock (_context.StateGate) _operation = new OperationRecord { Name = name, Detail = detail, StartedAt = DateTimeOffset.Now };
         SaveState();
         string? error;

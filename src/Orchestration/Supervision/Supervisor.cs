@@ -23,11 +23,13 @@ public sealed partial class Supervisor : IDisposable
     private readonly PlanApplier _applier;
     private readonly InstanceReplacer _replacer;
     private readonly ProcessRecord _self;
-    private readonly DateTimeOffset _startedAt = DateTimeOffset.Now;
+    private readonly DateTimeOffset _startedAt;
     private bool _cleared;
 
-    public Supervisor(SupervisorPlan plan, LogRouter logs)
+    /// <param name="handOver">Set when this program took the supervisor's process over from its previous program (<see cref="TakeOver"/> follows).</param>
+    public Supervisor(SupervisorPlan plan, LogRouter logs, HandOver? handOver = null)
     {
+        _startedAt = handOver?.SupervisorStartedAt ?? DateTimeOffset.Now;
         _context = new SupervisorContext(plan, logs);
         _context.SaveState = SaveState;
         _runner = new ProcessRunner(_context);
@@ -42,6 +44,12 @@ public sealed partial class Supervisor : IDisposable
             StartTicks = me.StartTicks, Argv = me.Argv, Executable = me.Executable, Status = ProcessStatus.Running, StartedAt = _startedAt,
             Log = Path.Combine(_context.Paths.Logs, "supervisor.log"),
         };
+        RecordProgram();
+        if (handOver is not null)
+        {
+            AddHandedOver(handOver);
+            return;
+        }
         foreach (var instance in plan.Instances)
         {
             _context.Processes.Add(new SupervisedProcess(instance.Process, ProcessKind.Instance, instance.Server, instance.Port, instance.Modules, _context.NewCrashPolicy())
@@ -66,6 +74,7 @@ public sealed partial class Supervisor : IDisposable
             return new DeploymentState
             {
                 Supervisor = _self,
+                SupervisorProgram = _program,
                 ConfigPath = _context.Plan.ConfigPath,
                 ConfigHash = _context.Plan.ConfigHash,
                 StartedAt = _startedAt,

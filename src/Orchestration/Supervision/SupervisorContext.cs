@@ -53,7 +53,8 @@ internal sealed class SupervisorContext(SupervisorPlan plan, LogRouter logs) : I
 
     public void MarkStopped() => _stopped.Cancel();
 
-    public CrashPolicy NewCrashPolicy() => new(Plan.Restart);
+    /// <param name="unstableStarts">The history so far (a hand-over carries it on).</param>
+    public CrashPolicy NewCrashPolicy(int unstableStarts = 0) => new(Plan.Restart, unstableStarts);
 
     /// <summary>A failure message about one process, with the last lines of its log (why it failed, in its own words).</summary>
     public string WithLastLines(string name, string what)

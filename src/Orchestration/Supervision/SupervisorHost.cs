@@ -1,6 +1,8 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Orchestration.Config;
 using Orchestration.Logs;
+using Orchestration.Processes;
 
 namespace Orchestration.Supervision;
 
@@ -21,23 +23,64 @@ public static class SupervisorHost
             return 2;
         }
         var plan = SupervisorPlan.Load(planPath);
+        var handOverPath = args.SkipWhile(a => a != "--handover").Skip(1).FirstOrDefault();
+        var handOver = handOverPath is null ? null : HandOver.Load(handOverPath);
+        if (args.Contains("--check"))
+        {
+            // The old program asks whether this one starts and reads its hand-over before it executes it.
+            if (handOver is null) return 2;
+            await Console.Out.WriteLineAsync($"hand-over of {handOver.Processes.Count} processes readable").ConfigureAwait(false);
+            return 0;
+        }
         var paths = new LocalPaths(plan.LocalDir);
         using var logs = new LogRouter(paths, plan.Logs);
-        using var supervisor = new Supervisor(plan, logs);
+        using var supervisor = new Supervisor(plan, logs, handOver);
         var stopTimeout = TimeSpan.FromSeconds(plan.StopTimeoutSeconds);
         using var server = new ControlServer(supervisor, logs, paths.ControlSocket, stopTimeout);
-        logs.Event($"Supervisor started (pid {Environment.ProcessId}) for {plan.ConfigPath}");
+        logs.Event(handOver is null
+            ? $"Supervisor started (pid {Environment.ProcessId}) for {plan.ConfigPath}"
+            : $"Supervisor's program replaced in place (pid {Environment.ProcessId}): {AppContext.BaseDirectory}");
 
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true); // outlive the terminal
 
-        // On record before anything is spawned, so a Stop or a rollback always finds this supervisor.
-        supervisor.SaveState();
-        // Spawn before answering: Start's first Status must see every instance's pid, not a 0 for one
-        // still being spawned (which WaitHealthy reported as "could not be started").
-        await supervisor.StartInstancesAsync(CancellationToken.None).ConfigureAwait(false);
-        server.Start();
+        if (handOver is not null)
+        {
+            // Nothing here may end this process: every instance and nginx are its children now.
+            supervisor.TakeOver(handOver);
+            // Exec'd with these blocked (a SIGTERM meanwhile is pending, not fatal); now that every child
+            // is ours again a stop reaches them all.
+            Posix.UnblockStopSignals();
+            try
+            {
+                server.Start(handOver.ListenerFd);
+            }
+            catch (Exception ex) when (ex is SocketException or IOException)
+            {
+                logs.Event($"The handed-over control socket could not be served ({ex.Message}): listening anew", "WARN");
+                server.Start();
+            }
+            if (handOver.ReplyFd >= 0) await server.AnswerAsync(handOver.ReplyFd, ControlResponse.Success(supervisor.Snapshot())).ConfigureAwait(false);
+            try
+            {
+                File.Delete(handOverPath!);
+                SupervisorProgram.RemoveOtherCopies(paths, AppContext.BaseDirectory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logs.Event($"Cleaning up after the hand-over: {ex.Message}", "WARN");
+            }
+        }
+        else
+        {
+            // On record before anything is spawned, so a Stop or a rollback always finds this supervisor.
+            supervisor.SaveState();
+            // Spawn before answering: Start's first Status must see every instance's pid, not a 0 for one
+            // still being spawned (which WaitHealthy reported as "could not be started").
+            await supervisor.StartInstancesAsync(CancellationToken.None).ConfigureAwait(false);
+            server.Start();
+        }
         try
         {
             await Task.Delay(Timeout.Infinite, supervisor.Stopped).ConfigureAwait(false);

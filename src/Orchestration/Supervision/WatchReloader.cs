@@ -126,9 +126,13 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
         string? dll = null;
         if (plan.Project is not null)
         {
+            var runs = Path.Combine(context.Paths.Root, "builds", plan.Servers[0], "run");
+            // Past the folders already there: after the supervisor replaced its program, the running
+            // instances may run from a folder this program's count has not reached yet.
             var generation = Interlocked.Increment(ref _generation);
+            while (Directory.Exists(Path.Combine(runs, generation.ToString(CultureInfo.InvariantCulture)))) generation = Interlocked.Increment(ref _generation);
             // The instances run from a copy of the staging folder per build, which no build writes into.
-            var run = Path.Combine(context.Paths.Root, "builds", plan.Servers[0], "run", generation.ToString(CultureInfo.InvariantCulture));
+            var run = Path.Combine(runs, generation.ToString(CultureInfo.InvariantCulture));
             context.Logs.Event($"Building {plan.Project} (build {generation})");
             lock (context.StateGate) state.Builds++;
             try
@@ -276,6 +280,15 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
     private Task<string> BuildAsync(WatchPlan plan, IReadOnlyList<string> extraProperties, CancellationToken cancellationToken) =>
         new BackendBuilder(Plan.Dotnet).BuildAsync(plan.Project!, Path.Combine(context.Paths.Root, "builds", plan.Servers[0], "out"), cancellationToken,
             [.. CompilerServer.BuildProperties(), .. BackendBuilder.RunOnlyProperties, .. extraProperties], CompilerServer.BuildEnvironment);
+
+    /// <summary>A watch build or reload is under way (the supervisor's hand-over waits for it).</summary>
+    public bool Busy
+    {
+        get
+        {
+            lock (context.StateGate) return _watch.Values.Any(s => s.Running);
+        }
+    }
 
     /// <summary>Watches what the plan says now (an Apply may add or remove reload: true servers); reloads in progress go on.</summary>
     public void Rewatch()
