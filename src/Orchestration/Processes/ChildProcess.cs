@@ -107,21 +107,16 @@ public sealed class ChildProcess
     /// The identity once <c>setsid</c> has exec'd the real program (argv no longer starts with setsid);
     /// null when the child has already exited.
     /// </summary>
-    /// <remarks>
-    /// Polls argv alone, from 1 ms backing off to 20 ms: while 32 instances start on 2 cores the exec can wait
-    /// for a time slice, and reading all of /proc/&lt;pid&gt; every 5 ms for each of them was a good part of the
-    /// supervisor's CPU during Start (and of its garbage).
-    /// </remarks>
     public async Task<ProcessIdentity?> CaptureIdentityAsync(CancellationToken cancellationToken)
     {
-        for (int waited = 0, delay = 1; waited < 1000; waited += delay, delay = Math.Min(delay * 2, 20))
+        for (var i = 0; i < 100; i++)
         {
-            if (HasExited || ProcInfo.ReadArgv(Pid) is not { } argv) return null;
-            if (argv.Count > 0 && Path.GetFileName(argv[0]) != "setsid") break;
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            var info = ProcInfo.Read(Pid);
+            if (info is null || info.HasExited || HasExited) return null;
+            if (info.Argv.Count > 0 && Path.GetFileName(info.Argv[0]) != "setsid")
+                return new ProcessIdentity(Pid, info.StartTicks, info.Argv, info.Executable);
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
-        var info = ProcInfo.Read(Pid);
-        if (info is null || info.HasExited || HasExited) return null;
-        return new ProcessIdentity(Pid, info.StartTicks, info.Argv, info.Executable);
+        return ProcessIdentity.Capture(Pid);
     }
 }

@@ -73,19 +73,6 @@ public sealed record ProcInfo(int Pid, int ParentPid, int ProcessGroup, int Sess
         }
     }
 
-    /// <summary>argv alone (/proc/&lt;pid&gt;/cmdline); null when there is no such process.</summary>
-    public static IReadOnlyList<string>? ReadArgv(int pid)
-    {
-        try
-        {
-            return pid <= 0 ? null : ReadArgv($"/proc/{pid}");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>Live pids whose process group is <paramref name="pgid"/>.</summary>
     public static IReadOnlyList<int> GroupMembers(int pgid)
     {
