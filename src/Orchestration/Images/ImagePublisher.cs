@@ -38,6 +38,9 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
     public const int NonRootUser = 65532;
     public const string GatewayConfigPath = "/etc/orchestration/nginx.conf";
 
+    /// <summary>Marks the first stage of a native image, an image left without a tag once the build is done.</summary>
+    public const string StageLabel = "orchestration.stage";
+
     /// <summary>Raise when the base recipe changes, so every machine builds its base again.</summary>
     private const string BaseRecipe = "minbase+nginx-light+nonroot v1";
 
@@ -208,6 +211,7 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
     /// </summary>
     public static string NativeDockerfile(string baseReference, string executable) => $"""
         FROM {baseReference} AS libraries
+        LABEL {StageLabel}=libraries
         COPY app/ /app/
         RUN set -e; r=/rootfs; mkdir -p $r/tmp $r/etc $r/usr/bin; chmod 1777 $r/tmp; \
             for f in $(ldd /app/{executable} /usr/bin/bash | grep -o '/[^ ]*\.so[^ ]*') $(ls /usr/lib/*-linux-gnu/libssl.so.3 /usr/lib/*-linux-gnu/libcrypto.so.3); do \
@@ -254,7 +258,11 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
         else
         {
             log($"docker build {reference} ...");
-            await docker.RunAsync(["build", "-q", "--label", $"{InputsLabel}={inputs}", "--label", $"{ManagedLabel}=orchestration", "-t", reference, context], cancellationToken).ConfigureAwait(false);
+            // --force-rm: a failing RUN leaves no container behind.
+            await docker.RunAsync(["build", "-q", "--force-rm", "--label", $"{InputsLabel}={inputs}", "--label", $"{ManagedLabel}=orchestration", "-t", reference, context], cancellationToken).ConfigureAwait(false);
+            // The classic builder keeps a multi-stage build's first stage as an untagged image: ours go (only untagged ones with our label).
+            if (dockerfile.Contains(StageLabel, StringComparison.Ordinal))
+                await docker.RunAsync(["image", "prune", "--force", "--filter", $"label={StageLabel}"], cancellationToken).ConfigureAwait(false);
             built = true;
         }
         var size = await SizeAsync(reference, cancellationToken).ConfigureAwait(false) ?? 0;
