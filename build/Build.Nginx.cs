@@ -46,7 +46,8 @@ partial class Build
             Spares = SparePorts.Reserve(Deployment);
             var workers = NginxWorkersOrFail();
             var binary = NginxBinary ?? NginxLocator.Find(Deployment.Nginx.Binary);
-            var http2 = binary is null ? Http2Syntax.None : NginxVersion.Http2(await NginxVersion.ProbeBuildAsync(binary, ct));
+            // Only a TLS listener says http2; without one, Start spares itself running nginx -V.
+            var http2 = binary is null || Deployment.Nginx.Tls is null ? Http2Syntax.None : NginxVersion.Http2(await NginxVersion.ProbeBuildAsync(binary, ct));
             var text = NginxConfigRenderer.Render(Deployment, new NginxRenderOptions { Workers = workers, Http2 = http2, SparePorts = Spares });
             AtomicFile.WriteAllText(output, text);
             Log.Information("Wrote {Output} (workers run as {User})", Path.GetRelativePath(Environment.CurrentDirectory, output), workers.User ?? Environment.UserName);

@@ -99,13 +99,19 @@ public sealed class NativeAotBenchmark(BenchmarkContext context)
                 ["jit_stop"] = jit?.Stop.Median,
                 ["aot_rss"] = aot.RssMb.Median,
                 ["jit_rss"] = jit?.RssMb.Median,
+                ["aot_instances_cpu"] = aot.InstancesCpu.Median,
+                ["aot_supervisor_cpu"] = aot.SupervisorCpu.Median,
+                // What Start's processes need of the 2 cores at the least, the build program's own share left out.
+                ["aot_cpu_floor"] = (aot.InstancesCpu.Median + aot.SupervisorCpu.Median) / Environment.ProcessorCount,
             }, jit is null ? note + "; JIT not measured with --quick" : note));
         }
         return new BenchmarkSection("aot_scaling", "Start and Stop of prod-config.yaml's layout (broker + datafeed), Native AOT vs JIT",
         [
             new("instances", "instances", "0"), new("aot_start", "AOT Start s"), new("jit_start", "JIT Start s"), new("goal", "AOT Start goal s", "0.00"),
             new("aot_stop", "AOT Stop s"), new("jit_stop", "JIT Stop s"), new("aot_rss", "AOT instances' RSS MB", "0"), new("jit_rss", "JIT instances' RSS MB", "0"),
-        ], rows, $"Medians of {runs} run(s) through the build program (backend up to date); RSS summed over the instances right after Start.");
+            new("aot_instances_cpu", "AOT instances' CPU s"), new("aot_supervisor_cpu", "AOT supervisor CPU s"), new("aot_cpu_floor", "AOT CPU floor s"),
+        ], rows, $"Medians of {runs} run(s) through the build program (backend up to date); RSS and CPU time (user + system, /proc/<pid>/stat) summed over the instances right after Start; " +
+            $"CPU floor = (instances' + supervisor's CPU) / {Environment.ProcessorCount} cores, the least wall time Start needs for them with the cores to itself (the build program's own CPU comes on top).");
     }
 
     private async Task<StartStopRuns> StartStopAsync(int perServer, string publish, int runs, CancellationToken cancellationToken)

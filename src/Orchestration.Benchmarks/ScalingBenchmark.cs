@@ -12,7 +12,7 @@ public sealed class ScalingBenchmark(BenchmarkContext context)
         foreach (var count in InstanceCounts)
         {
             await using var stack = BenchmarkStack.Scaled(context, count);
-            var (start, stop, rss) = await stack.StartStopAsync(runs, cancellationToken).ConfigureAwait(false);
+            var (start, stop, rss, _, _) = await stack.StartStopAsync(runs, cancellationToken).ConfigureAwait(false);
             context.Log($"{count} instance(s): Start {start.Median:0.000} s, Stop {stop.Median:0.000} s");
             rows.Add(new BenchmarkRow($"{count} instance{(count == 1 ? "" : "s")}", new Dictionary<string, double?>
             {

@@ -21,13 +21,18 @@ public sealed partial class SwarmTests
     [Fact]
     public async Task DeploySwarm_serves_every_module_and_replica_through_the_published_port_rolls_an_update_with_no_failed_request_and_RemoveSwarm_leaves_nothing()
     {
-        await using var deployment = new TestStack(p => Configs.Default(p, brokerInstances: 2));
+        // publish: aot, so the project's image is the Native AOT one (the query_param test below runs the JIT image).
+        await using var deployment = new TestStack(p => Configs.Default(p, brokerInstances: 2, publish: "aot"));
         var stack = "orchtest-" + Guid.NewGuid().ToString("N")[..8];
         var firstTags = new List<string>();
         try
         {
             var deploy = await deployment.RunAsync(["DeploySwarm", "--stack", stack], DeployTimeout, CancellationToken.None);
             Assert.True(deploy.ExitCode == 0, $"DeploySwarm failed: {deploy}");
+            Assert.Contains("tradingapi image: Native AOT (publish: aot)", deploy.Output);
+            // The binary and the few libraries it and the healthcheck load, not a Debian with a .NET runtime (~200 MB).
+            var size = long.Parse((await Docker(["image", "inspect", "--format", "{{.Size}}", TagsMade(deployment, stack).Single(i => i.Contains("/tradingapi:", StringComparison.Ordinal))])).StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(size, 1_000_000, 40_000_000);
             var gateway = $"http://127.0.0.1:{deployment.Ports.Gateway}";
             Assert.Contains(gateway, deploy.Output);
 
@@ -94,6 +99,7 @@ public sealed partial class SwarmTests
         {
             var deploy = await deployment.RunAsync(["DeploySwarm", "--stack", stack], DeployTimeout, CancellationToken.None);
             Assert.True(deploy.ExitCode == 0, $"DeploySwarm failed: {deploy}");
+            Assert.Contains("tradingapi image: JIT, self-contained (publish: jit)", deploy.Output);
             await WebSocketRoundTrip.AssertAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=broker", $"{stack}_broker-1");
             await WebSocketRoundTrip.AssertAsync($"ws://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=datafeed", $"{stack}_datafeed-1");
             using var unknown = await Http.GetAsync($"http://127.0.0.1:{deployment.Ports.Gateway}/api/v1/ws?type=nope");

@@ -17,11 +17,28 @@ public sealed record PublishChoice(bool Native, string Reason)
         if (server.Publish == PublishMode.Jit) return new(false, "publish: jit");
         if (server.Publish == PublishMode.Aot) return new(true, "publish: aot");
         if (server.Reload) return new(false, "reload: true keeps the JIT build loop");
+        return ByProject(server, "reload: false and ", declaredAotProperty);
+    }
+
+    /// <summary>
+    /// The same choice for a server's container image: <c>reload</c> is not looked at, since watch mode does not
+    /// run in a container (code reaches a stack as a new image), so <c>auto</c> is AOT whenever the project
+    /// declares itself AOT-compatible.
+    /// </summary>
+    public static PublishChoice ForImage(ServerConfig server, Func<string, string?>? declaredAotProperty = null)
+    {
+        if (server.Publish == PublishMode.Jit) return new(false, "publish: jit");
+        if (server.Publish == PublishMode.Aot) return new(true, "publish: aot");
+        return ByProject(server, "publish: auto and ", declaredAotProperty);
+    }
+
+    private static PublishChoice ByProject(ServerConfig server, string because, Func<string, string?>? declaredAotProperty)
+    {
         var property = server.Project is null ? null : (declaredAotProperty ?? DeclaredAotProperty)(server.Project);
         var project = Path.GetFileName(server.Project);
         return property is null
             ? new(false, $"{project} does not declare IsAotCompatible or PublishAot")
-            : new(true, $"reload: false and {project} declares {property}");
+            : new(true, $"{because}{project} declares {property}");
     }
 
     /// <summary>

@@ -65,15 +65,23 @@ public sealed class HealthWaiter(HealthProbe probe, HealthSettings settings)
                     await failFast.CancelAsync().ConfigureAwait(false);
                     return new HealthFailure(target.Name, exit, ProcessExited: true);
                 }
-                var results = await Task.WhenAll(pending.Select(u => probe.ProbeAsync(u, timeout, failFast.Token))).ConfigureAwait(false);
-                pending = results.Where(r => !r.Healthy).Select(r => r.Url).ToList();
+                // One URL after another, stopping at the first that fails: while a process starts its first module
+                // fails like the rest, and each refused probe costs an exception in HttpClient; asking every module
+                // at once doubled them (32 instances × 2 modules every 50 ms during Start).
+                HealthResult? failed = null;
+                while (pending.Count > 0 && failed is null)
+                {
+                    var result = await probe.ProbeAsync(pending[0], timeout, failFast.Token).ConfigureAwait(false);
+                    if (result.Healthy) pending.RemoveAt(0);
+                    else failed = result;
+                }
                 if (pending.Count == 0)
                 {
                     if (target.Impostor?.Invoke() is not { } impostor) return null;
                     await failFast.CancelAsync().ConfigureAwait(false);
                     return new HealthFailure(target.Name, impostor, ProcessExited: true);
                 }
-                last = results.First(r => !r.Healthy);
+                last = failed;
                 if (clock.Elapsed >= budget)
                     return new HealthFailure(target.Name, $"not healthy after {budget.TotalSeconds:0.#} s ({settings.Attempts} × {settings.IntervalSeconds} s): {last}", false);
                 await Task.Delay(poll, failFast.Token).ConfigureAwait(false);

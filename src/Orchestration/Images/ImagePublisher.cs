@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
+using Orchestration.Builds;
 using Orchestration.Config;
 using Orchestration.Packages;
 using Orchestration.Swarm;
@@ -22,8 +23,9 @@ public sealed record PublishedImage(string Reference, long SizeBytes, bool Built
 /// <item>a base image, once per suite and mirror: a <c>debootstrap --variant=minbase</c> root file system
 /// of this machine's apt suite and mirror with nginx-light and a non-root user (65532), imported with
 /// <c>docker import</c> and kept, so later runs reuse it;</item>
-/// <item>per .NET project: its <c>dotnet publish</c> output, self-contained for linux-x64 (no runtime in
-/// the base), in /app, run as 65532;</item>
+/// <item>per .NET project: its Native AOT binary on a root file system of only the libraries it and the
+/// healthcheck load (when its servers choose AOT: <see cref="ImageChoice"/>), or its <c>dotnet publish</c>
+/// output, self-contained for linux-x64 (no runtime in the base), in /app, run as 65532;</item>
 /// <item>the gateway: the base's nginx run as 65532 with the config at /etc/orchestration/nginx.conf.</item>
 /// </list>
 /// Each image carries the hash of its inputs as the label <see cref="InputsLabel"/>; an image whose inputs
@@ -36,6 +38,9 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
     public const int NonRootUser = 65532;
     public const string GatewayConfigPath = "/etc/orchestration/nginx.conf";
 
+    /// <summary>Marks the first stage of a native image, an image left without a tag once the build is done.</summary>
+    public const string StageLabel = "orchestration.stage";
+
     /// <summary>Raise when the base recipe changes, so every machine builds its base again.</summary>
     private const string BaseRecipe = "minbase+nginx-light+nonroot v1";
 
@@ -45,8 +50,12 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
     {
         var baseImage = await EnsureBaseAsync(names, cancellationToken).ConfigureAwait(false);
         var images = new List<PublishedImage> { baseImage };
-        foreach (var project in config.Servers.Where(s => s.IsDotNetProject).Select(s => s.Project ?? ImageNames.BundledProject).Distinct(StringComparer.Ordinal))
-            images.Add(await PublishProjectAsync(project, names.ForProject(project), baseImage.Reference, cancellationToken).ConfigureAwait(false));
+        foreach (var servers in config.Servers.Where(s => s.IsDotNetProject).GroupBy(s => s.Project ?? ImageNames.BundledProject, StringComparer.Ordinal))
+        {
+            var choice = ImageChoice(servers.ToList());
+            log($"{ImageNames.Repository(Path.GetFileNameWithoutExtension(servers.Key))} image: {(choice.Native ? "Native AOT" : "JIT, self-contained")} ({choice.Reason})");
+            images.Add(await PublishProjectAsync(servers.Key, names.ForProject(servers.Key), baseImage.Reference, choice, cancellationToken).ConfigureAwait(false));
+        }
         var gateway = await BuildAsync(GatewayReference(names, AptSource.OfThisMachine()), GatewayDockerfile(baseImage.Reference), context: null, cancellationToken).ConfigureAwait(false);
         await docker.RunAsync(["tag", gateway.Reference, names.Gateway], cancellationToken).ConfigureAwait(false);
         images.Add(gateway with { Reference = $"{gateway.Reference} (and {names.Gateway})" });
@@ -111,16 +120,30 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
     }
 
     /// <summary>
-    /// <c>dotnet publish</c> self-contained for linux-x64 into a build context with its Dockerfile. The seam for
-    /// a native AOT build: another publish command and entry point, the same image shape.
+    /// One image per project, so its servers must agree: Native AOT when every server running it chooses it
+    /// (<see cref="PublishChoice.ForImage"/>), else JIT, naming the server that keeps it JIT.
     /// </summary>
-    public async Task<PublishedImage> PublishProjectAsync(string project, string reference, string baseReference, CancellationToken cancellationToken)
+    public static PublishChoice ImageChoice(IReadOnlyList<ServerConfig> servers, Func<string, string?>? declaredAotProperty = null)
+    {
+        var choices = servers.Select(s => (Server: s, Choice: PublishChoice.ForImage(s, declaredAotProperty))).ToList();
+        if (choices.FirstOrDefault(c => !c.Choice.Native) is { Server: not null } jit)
+            return choices.All(c => !c.Choice.Native) ? jit.Choice : new(false, $"servers.{jit.Server.Name}: {jit.Choice.Reason}, and all servers of a project share its image");
+        return choices[0].Choice;
+    }
+
+    /// <summary>
+    /// The project's publish into a build context with its Dockerfile: the Native AOT binary Start runs (the same
+    /// publish, shared and up to date by content) on a root file system of its own libraries
+    /// (<see cref="NativeDockerfile"/>), or <c>dotnet publish</c> self-contained for linux-x64 on the base image.
+    /// </summary>
+    public async Task<PublishedImage> PublishProjectAsync(string project, string reference, string baseReference, PublishChoice choice, CancellationToken cancellationToken)
     {
         var name = Path.GetFileNameWithoutExtension(project);
         var context = Path.Combine(workDirectory, ImageNames.Repository(name));
         var app = Path.Combine(context, "app");
         // A clean folder: a file an earlier publish left would end up in the image and in its inputs hash.
         await RemoveTreeAsync(app, cancellationToken).ConfigureAwait(false);
+        if (choice.Native) return await PublishNativeAsync(project, reference, baseReference, app, context, cancellationToken).ConfigureAwait(false);
         log($"dotnet publish {name} (Release, linux-x64, self-contained) ...");
         await RunCheckedAsync("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "true",
             "-p:UseAppHost=true", "-p:GenerateDocumentationFile=false",
@@ -134,6 +157,30 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
         if (!File.Exists(Path.Combine(app, name)))
             throw new DockerException($"dotnet publish of {project} made no executable {name} in {app}. Fix: the project's AssemblyName must match its file name, and it must be an executable (OutputType Exe, or the Web SDK).");
         return await BuildAsync(reference, ProjectDockerfile(baseReference, name), context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<PublishedImage> PublishNativeAsync(string project, string reference, string baseReference, string app, string context, CancellationToken cancellationToken)
+    {
+        // The binary links against this machine's glibc; the base is this machine's suite, so its libraries match.
+        if (System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier is not ("linux-x64" or "linux-arm64"))
+            throw new DockerException($"a Native AOT image is built from this machine's publish, which runs on {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}, not a glibc Linux. Fix: set publish: jit for the servers of {Path.GetFileName(project)}.");
+        var publisher = new AotPublisher("dotnet", token => PublishChoice.EnsureToolchainAsync(packages, token));
+        AotPublisher.Published published;
+        try
+        {
+            published = await publisher.EnsurePublishedAsync(project, cancellationToken, log).ConfigureAwait(false);
+        }
+        catch (BackendBuildException ex)
+        {
+            throw new DockerException(ex.Message);
+        }
+        log(published.WasUpToDate
+            ? $"Native AOT binary of {Path.GetFileName(project)} up to date ({published.Size / 1_000_000.0:0.0} MB)"
+            : $"Native AOT publish of {Path.GetFileName(project)}: {published.CompileTime.TotalSeconds:0.0} s, {published.Size / 1_000_000.0:0.0} MB");
+        Directory.CreateDirectory(app);
+        var executable = Path.GetFileName(published.Binary);
+        File.Copy(published.Binary, Path.Combine(app, executable), overwrite: true);
+        return await BuildAsync(reference, NativeDockerfile(baseReference, executable), context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>~/.cache/orchestration/publish/&lt;project&gt;-&lt;hash of its path&gt;</c> (XDG_CACHE_HOME when set).</summary>
@@ -151,6 +198,31 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
         COPY app/ /app/
         WORKDIR /app
         ENV HOME=/tmp DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+        USER {NonRootUser}:{NonRootUser}
+        ENTRYPOINT ["/app/{executable}"]
+        """;
+
+    /// <summary>
+    /// A Native AOT binary on a root file system of only what it and the healthcheck load, taken from the base
+    /// image in a first stage: the dynamic loader, libc and libm (the binary's own needs, by <c>ldd</c>), bash and
+    /// its libraries (Compose's and Kubernetes' probes run <c>bash -c</c>), OpenSSL's libssl and libcrypto (loaded
+    /// at run time for hashing: a WebSocket handshake's accept key is a SHA-1), the nonroot user, and a /tmp.
+    /// No package manager, no shell utilities, no .NET runtime.
+    /// </summary>
+    public static string NativeDockerfile(string baseReference, string executable) => $"""
+        FROM {baseReference} AS libraries
+        LABEL {StageLabel}=libraries
+        COPY app/ /app/
+        RUN set -e; r=/rootfs; mkdir -p $r/tmp $r/etc $r/usr/bin; chmod 1777 $r/tmp; \
+            for f in $(ldd /app/{executable} /usr/bin/bash | grep -o '/[^ ]*\.so[^ ]*') $(ls /usr/lib/*-linux-gnu/libssl.so.3 /usr/lib/*-linux-gnu/libcrypto.so.3); do \
+              mkdir -p $r$(dirname $f); cp -L $f $r$f; done; \
+            cp /usr/bin/bash $r/usr/bin/bash; ln -s usr/bin $r/bin; \
+            grep '^nonroot:' /etc/passwd > $r/etc/passwd; grep '^nonroot:' /etc/group > $r/etc/group
+        FROM scratch
+        COPY --from=libraries /rootfs/ /
+        COPY app/ /app/
+        WORKDIR /app
+        ENV PATH=/usr/bin:/bin HOME=/tmp
         USER {NonRootUser}:{NonRootUser}
         ENTRYPOINT ["/app/{executable}"]
         """;
@@ -186,7 +258,11 @@ public sealed class ImagePublisher(DockerCli docker, PackageInstaller packages, 
         else
         {
             log($"docker build {reference} ...");
-            await docker.RunAsync(["build", "-q", "--label", $"{InputsLabel}={inputs}", "--label", $"{ManagedLabel}=orchestration", "-t", reference, context], cancellationToken).ConfigureAwait(false);
+            // --force-rm: a failing RUN leaves no container behind.
+            await docker.RunAsync(["build", "-q", "--force-rm", "--label", $"{InputsLabel}={inputs}", "--label", $"{ManagedLabel}=orchestration", "-t", reference, context], cancellationToken).ConfigureAwait(false);
+            // The classic builder keeps a multi-stage build's first stage as an untagged image: ours go (only untagged ones with our label).
+            if (dockerfile.Contains(StageLabel, StringComparison.Ordinal))
+                await docker.RunAsync(["image", "prune", "--force", "--filter", $"label={StageLabel}"], cancellationToken).ConfigureAwait(false);
             built = true;
         }
         var size = await SizeAsync(reference, cancellationToken).ConfigureAwait(false) ?? 0;

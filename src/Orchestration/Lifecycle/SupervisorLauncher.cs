@@ -43,6 +43,11 @@ public sealed class SupervisorLauncher(LocalPaths paths, string? host, string pr
         foreach (var arg in new[] { "-c", "log=$1; shift; setsid \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", console }.Concat(program))
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in SupervisorHost.RuntimeKnobs.Where(k => !start.Environment.ContainsKey(k.Name)))
+        {
+            start.Environment[name] = value;
+            start.Environment[SupervisorHost.KnobsVariable] = (start.Environment.TryGetValue(SupervisorHost.KnobsVariable, out var set) && set is { Length: > 0 } ? set + "," : "") + name;
+        }
         // Once the shell runs, a supervisor is on its way: a cancel (Ctrl-C) must not abandon it
         // half-started where the rollback cannot see it. Wait until it answers (or is known not to
         // have started), and only then give the cancel its turn; the rollback then stops it.

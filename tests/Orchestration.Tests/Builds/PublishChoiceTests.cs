@@ -40,6 +40,26 @@ public sealed class PublishChoiceTests
     }
 
     [Fact]
+    public void An_image_ignores_reload_watch_mode_does_not_run_in_a_container()
+    {
+        Assert.Equal(new PublishChoice(true, "publish: auto and Api.csproj declares IsAotCompatible"), PublishChoice.ForImage(Server(PublishMode.Auto, reload: true), Declares));
+        Assert.Equal(new PublishChoice(false, "Api.csproj does not declare IsAotCompatible or PublishAot"), PublishChoice.ForImage(Server(PublishMode.Auto, reload: false), DeclaresNothing));
+        Assert.False(PublishChoice.ForImage(Server(PublishMode.Jit, reload: false), Declares).Native);
+        Assert.True(PublishChoice.ForImage(Server(PublishMode.Aot, reload: true), DeclaresNothing).Native);
+    }
+
+    [Fact]
+    public void A_project_image_is_native_only_when_every_server_running_it_chooses_aot_and_says_which_one_keeps_it_jit()
+    {
+        var native = Server(PublishMode.Auto, reload: false);
+        var jit = Server(PublishMode.Jit, reload: false) with { Name = "quotes" };
+        Assert.True(Orchestration.Images.ImagePublisher.ImageChoice([native, native with { Name = "other" }], Declares).Native);
+        Assert.Equal(new PublishChoice(false, "servers.quotes: publish: jit, and all servers of a project share its image"),
+            Orchestration.Images.ImagePublisher.ImageChoice([native, jit], Declares));
+        Assert.Equal(new PublishChoice(false, "publish: jit"), Orchestration.Images.ImagePublisher.ImageChoice([jit], Declares));
+    }
+
+    [Fact]
     public void A_project_declares_aot_in_its_file_or_a_directory_build_props_above_it_but_not_under_a_condition()
     {
         using var dir = new TempDir();
