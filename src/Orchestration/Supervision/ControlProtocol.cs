@@ -26,6 +26,9 @@ public static class ControlCommands
     public const string Attach = "attach";
     public const string Stop = "stop";
     public const string LogsClean = "logs-clean";
+
+    /// <summary>The gateway's figures per instance and module, and every process's CPU (<see cref="Metrics.MetricsReport"/>).</summary>
+    public const string Metrics = "metrics";
 }
 
 /// <param name="Names">apply: instances to replace even when unchanged, in order.</param>
@@ -38,6 +41,7 @@ public sealed record ControlResponse
     public string? Error { get; init; }
     public DeploymentState? State { get; init; }
     public StopReport? Stop { get; init; }
+    public Metrics.MetricsReport? Metrics { get; init; }
 
     public static ControlResponse Success(DeploymentState? state = null) => new() { Ok = true, State = state };
     public static ControlResponse Failure(string error) => new() { Ok = false, Error = error };

@@ -110,6 +110,8 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
                 return Result(await supervisor.DetachAsync(detached, CancellationToken.None).ConfigureAwait(false));
             case ControlCommands.Attach when request.Name is { } attached:
                 return Result(await supervisor.AttachAsync(attached, CancellationToken.None).ConfigureAwait(false));
+            case ControlCommands.Metrics:
+                return new ControlResponse { Ok = true, Metrics = await supervisor.MetricsAsync(CancellationToken.None).ConfigureAwait(false) };
             case ControlCommands.LogsClean:
                 logs.TruncateAll();
                 return ControlResponse.Success();

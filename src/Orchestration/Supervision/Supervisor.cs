@@ -127,6 +127,7 @@ public sealed partial class Supervisor : IDisposable
     public void Dispose()
     {
         _watch.Dispose();
+        _accessLog?.Dispose();
         _context.Dispose();
     }
 }

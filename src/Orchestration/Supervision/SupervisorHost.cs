@@ -37,6 +37,7 @@ public static class SupervisorHost
         // Spawn before answering: Start's first Status must see every instance's pid, not a 0 for one
         // still being spawned (which WaitHealthy reported as "could not be started").
         await supervisor.StartInstancesAsync(CancellationToken.None).ConfigureAwait(false);
+        supervisor.StartMetrics();
         server.Start();
         try
         {
