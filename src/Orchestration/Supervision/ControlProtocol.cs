@@ -29,6 +29,9 @@ public static class ControlCommands
 
     /// <summary>The gateway's figures per instance and module, and every process's CPU (<see cref="Metrics.MetricsReport"/>).</summary>
     public const string Metrics = "metrics";
+
+    /// <summary>Starts the dashboard if it is not running and answers its URL with the token (<see cref="ControlResponse.Url"/>); <see cref="ControlRequest.Names"/> is the build program's argv prefix for its buttons, <see cref="ControlRequest.Name"/> its working directory.</summary>
+    public const string Dashboard = "dashboard";
 }
 
 /// <param name="Names">apply: instances to replace even when unchanged, in order.</param>
@@ -42,6 +45,7 @@ public sealed record ControlResponse
     public DeploymentState? State { get; init; }
     public StopReport? Stop { get; init; }
     public Metrics.MetricsReport? Metrics { get; init; }
+    public string? Url { get; init; }
 
     public static ControlResponse Success(DeploymentState? state = null) => new() { Ok = true, State = state };
     public static ControlResponse Failure(string error) => new() { Ok = false, Error = error };

@@ -112,6 +112,8 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
                 return Result(await supervisor.AttachAsync(attached, CancellationToken.None).ConfigureAwait(false));
             case ControlCommands.Metrics:
                 return new ControlResponse { Ok = true, Metrics = await supervisor.MetricsAsync(CancellationToken.None).ConfigureAwait(false) };
+            case ControlCommands.Dashboard when request.Names is { Count: > 0 } program:
+                return new ControlResponse { Ok = true, Url = supervisor.Dashboard(program, request.Name ?? Environment.CurrentDirectory) };
             case ControlCommands.LogsClean:
                 logs.TruncateAll();
                 return ControlResponse.Success();

@@ -128,6 +128,7 @@ public sealed partial class Supervisor : IDisposable
     {
         _watch.Dispose();
         _accessLog?.Dispose();
+        _dashboard?.Dispose();
         _context.Dispose();
     }
 }
