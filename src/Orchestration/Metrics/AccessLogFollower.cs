@@ -36,8 +36,24 @@ public sealed class AccessLogFollower(string path, Action<string> line) : IDispo
         }
     }
 
+    /// <summary>CPU seconds spent reading and recording lines (the benchmark's figure of what the metrics cost).</summary>
+    public double CpuSeconds { get; private set; }
+
     /// <summary>Reads what was written since the last call (public for tests).</summary>
     public void ReadOnce()
+    {
+        var cpu = ThreadCpu.Seconds();
+        try
+        {
+            ReadNew();
+        }
+        finally
+        {
+            CpuSeconds += ThreadCpu.Seconds() - cpu;
+        }
+    }
+
+    private void ReadNew()
     {
         try
         {

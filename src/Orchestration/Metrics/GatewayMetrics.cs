@@ -13,6 +13,9 @@ public sealed record MetricsReport
     /// <summary>Access-log lines read since the supervisor started, and lines that were not in the expected format.</summary>
     public long LinesRead { get; init; }
     public long LinesSkipped { get; init; }
+
+    /// <summary>CPU seconds the supervisor spent reading the access log and keeping the windows, since it started.</summary>
+    public double ReaderCpuSeconds { get; init; }
 }
 
 /// <summary>

@@ -45,6 +45,7 @@ public sealed partial class Supervisor
         return report with
         {
             CpuPercent = processes.Where(p => cpu.ContainsKey(p.Pid)).ToDictionary(p => p.Name, p => cpu[p.Pid]),
+            ReaderCpuSeconds = _accessLog?.CpuSeconds ?? 0,
         };
     }
 
