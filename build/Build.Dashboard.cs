@@ -23,7 +23,7 @@ partial class Build
             if (answer is not { Ok: true, Url: { } url })
                 throw new TargetFailedException($"The supervisor did not start the dashboard: {answer?.Error ?? "no answer on " + Deployment.Paths.ControlSocket}");
             Console.Out.WriteLine(url);
-            Log.Information("Dashboard: {Url} (127.0.0.1 only; the token in it is the key, keep it to yourself)", url);
+            Log.Information("Dashboard above (127.0.0.1 only; the token in it is the key, keep it to yourself)"); // not in the build's log file
             if (!NoOpen && OpenBrowser(url)) Log.Information("Opened it in your browser");
         });
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.WebSockets;
 using System.Text.Json;
 using Orchestration.Metrics;
 using Orchestration.Supervision;
@@ -103,5 +104,49 @@ public sealed class GatewayMetricsTests
         var table = await stack.RunAsync("Status");
         Assert.Contains("p50/p95/p99", table.Output);
         Assert.Contains("Req/s", table.Output);
+    }
+
+    [Fact]
+    public async Task Open_WebSockets_through_the_gateway_are_counted_for_their_instance_and_leave_the_count_when_closed()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p));
+        await stack.RunOkAsync("Start");
+        var control = new ControlClient(Path.Combine(stack.LocalDir, "supervisor.sock"));
+        async Task<int?> OpenAsync(string instance) =>
+            (await control.SendAsync(new ControlRequest(ControlCommands.Metrics), TimeSpan.FromSeconds(5), CancellationToken.None))!.Metrics!.Instances.GetValueOrDefault(instance)?.OpenWebSockets;
+        // Keepalive REST connections to the same instance are not WebSockets.
+        for (var i = 0; i < 20; i++) (await Http.GetAsync($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health")).EnsureSuccessStatusCode();
+
+        var sockets = new List<ClientWebSocket>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var socket = new ClientWebSocket();
+                sockets.Add(socket);
+                await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/ws"), CancellationToken.None);
+            }
+            var open = await OpenAsync("broker-0");
+            Assert.True(open == 3, $"{open} open; the gateway's WebSocket connections in /proc/net/tcp:\n{string.Join('\n', File.ReadLines("/proc/net/tcp").Where(l => l.Contains("0200007F")))}");
+            Assert.Equal(0, await OpenAsync("datafeed-0") ?? 0);
+            var json = await stack.RunAsync("Status", "--json");
+            using var report = JsonDocument.Parse(json.StandardOutput);
+            var broker = report.RootElement.GetProperty("processes").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "broker-0");
+            Assert.True(broker.TryGetProperty("traffic", out var traffic) && traffic.TryGetProperty("open_websockets", out var ws) && ws.GetInt32() == 3, broker.ToString());
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                if (socket.State == WebSocketState.Open) await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+                socket.Dispose();
+            }
+        }
+        var clock = Stopwatch.StartNew();
+        while (await OpenAsync("broker-0") != 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"still {await OpenAsync("broker-0")} open 2 s after every client closed");
+            await Task.Delay(50);
+        }
     }
 }

@@ -30,7 +30,7 @@ public static class StatusView
         console.MarkupLine($"Gateway: {Markup.Escape(report.GatewayUrl)} {gateway}");
 
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Name", "PID", "Port", "State", "Health", "Uptime", "Restarts", "Memory", "CPU", "Req/s", "4xx", "5xx", "p50/p95/p99 ms");
+            .AddColumns("Name", "PID", "Port", "State", "Health", "Uptime", "Restarts", "Memory", "CPU", "Req/s", "4xx", "5xx", "p50/p95/p99 ms", "WS");
         foreach (var row in report.Processes)
         {
             table.AddRow(
@@ -82,10 +82,10 @@ public static class StatusView
             : $"Last operation: {what} [red]failed[/] at {op.FinishedAt:HH:mm:ss} after {took:0.0} s: {Markup.Escape(op.Error.Split('\n')[0])}";
     }
 
-    /// <summary>Req/s, 4xx, 5xx (counts over the window) and the latency percentiles; dashes where the gateway saw nothing of it.</summary>
+    /// <summary>Req/s, 4xx, 5xx (counts over the window), the latency percentiles and open WebSockets; dashes where the gateway saw nothing of it.</summary>
     private static string[] TrafficCells(Metrics.TrafficFigures? t)
     {
-        if (t is null) return ["-", "-", "-", "-"];
+        if (t is null) return ["-", "-", "-", "-", "-"];
         static string N(double? v) => v is { } x ? x.ToString("0.#", CultureInfo.InvariantCulture) : "-";
         return
         [
@@ -93,6 +93,7 @@ public static class StatusView
             t.Status4xx.ToString(CultureInfo.InvariantCulture),
             t.Status5xx == 0 ? "0" : $"[red]{t.Status5xx.ToString(CultureInfo.InvariantCulture)}[/]",
             t.Requests == 0 ? "-" : $"{N(t.P50Ms)}/{N(t.P95Ms)}/{N(t.P99Ms)}",
+            (t.OpenWebSockets ?? 0).ToString(CultureInfo.InvariantCulture),
         ];
     }
 

@@ -57,7 +57,8 @@ public sealed class GatewayMetrics
         {
             return new MetricsReport
             {
-                Instances = _instances.ToDictionary(p => p.Key, p => p.Value.Figures(now, openWebSockets?.GetValueOrDefault(p.Key))),
+                Instances = _instances.Keys.Union(openWebSockets?.Keys ?? []).ToDictionary(k => k,
+                    k => (_instances.GetValueOrDefault(k) ?? new TrafficWindow()).Figures(now, openWebSockets is null ? null : openWebSockets.GetValueOrDefault(k))),
                 Modules = _modules.ToDictionary(p => p.Key, p => p.Value.Figures(now)),
                 LinesRead = _read,
                 LinesSkipped = _skipped,

@@ -17,6 +17,7 @@ public sealed record TrafficFigures
     public double? P99Ms { get; init; }
 
     /// <summary>WebSockets the gateway holds open to it now; null where it is not known (per module).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("open_websockets")]
     public int? OpenWebSockets { get; init; }
     public long TotalRequests { get; init; }
     public long Total4xx { get; init; }

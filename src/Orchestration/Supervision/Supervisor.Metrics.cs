@@ -41,7 +41,13 @@ public sealed partial class Supervisor
         }
         processes.Add(("supervisor", Environment.ProcessId));
         var cpu = await _cpu.SampleAsync(processes.Select(p => p.Pid).ToList(), cancellationToken).ConfigureAwait(false);
-        var report = _metrics.Report(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+        RefreshPorts();
+        var sockets = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (port, count) in OpenWebSockets.ByPort())
+        {
+            if (_instanceByPort.GetValueOrDefault(port) is { } name) sockets[name] = sockets.GetValueOrDefault(name) + count;
+        }
+        var report = _metrics.Report(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, sockets);
         return report with
         {
             CpuPercent = processes.Where(p => cpu.ContainsKey(p.Pid)).ToDictionary(p => p.Name, p => cpu[p.Pid]),
