@@ -4,47 +4,43 @@ using System.Globalization;
 namespace Orchestration.Metrics;
 
 /// <summary>
-/// CPU use of processes from <c>/proc/&lt;pid&gt;/stat</c> (utime + stime), as the difference between
-/// two readings: each ask compares with the one before, and a first ask (or one long after the last)
-/// takes two readings 200 ms apart. Nothing runs between asks.
+/// CPU use of processes from <c>/proc/&lt;pid&gt;/stat</c> (utime + stime): each <see cref="Sample"/>
+/// compares with the one before, so the figures are the use between the last two samples. The
+/// supervisor samples every 2 s (a few /proc reads), so a Status never waits for a second reading.
 /// </summary>
 public sealed class CpuSampler
 {
     private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux architecture .NET runs on
-    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan FirstSpan = TimeSpan.FromMilliseconds(200);
     private readonly Dictionary<int, (long Ticks, long At)> _last = [];
-    private readonly Dictionary<int, double> _percent = [];
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private Dictionary<int, double> _percent = [];
+    private readonly Lock _gate = new();
 
-    /// <summary>Percent of one core per pid since the last ask (at least 0.5 s ago; else the last figures).</summary>
-    public async Task<IReadOnlyDictionary<int, double>> SampleAsync(IReadOnlyCollection<int> pids, CancellationToken cancellationToken)
+    /// <summary>Reads every pid's CPU time now and keeps its use since the last sample.</summary>
+    public void Sample(IReadOnlyCollection<int> pids)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        lock (_gate)
         {
-            var now = Stopwatch.GetTimestamp();
-            if (pids.Any(p => !_last.TryGetValue(p, out var l) || Stopwatch.GetElapsedTime(l.At, now) > Fresh))
-            {
-                foreach (var pid in pids) if (Ticks(pid) is { } t) _last[pid] = (t, Stopwatch.GetTimestamp());
-                await Task.Delay(FirstSpan, cancellationToken).ConfigureAwait(false);
-            }
+            var percent = new Dictionary<int, double>();
             foreach (var pid in pids)
             {
-                if (!_last.TryGetValue(pid, out var last) || Ticks(pid) is not { } ticks) continue;
+                if (Ticks(pid) is not { } ticks) continue;
                 var at = Stopwatch.GetTimestamp();
-                var seconds = Stopwatch.GetElapsedTime(last.At, at).TotalSeconds;
-                if (seconds < 0.5 && _percent.ContainsKey(pid)) continue;
-                _percent[pid] = Math.Round(100 * (ticks - last.Ticks) / TicksPerSecond / seconds, 1);
+                if (_last.TryGetValue(pid, out var last))
+                {
+                    var seconds = Stopwatch.GetElapsedTime(last.At, at).TotalSeconds;
+                    if (seconds > 0) percent[pid] = Math.Round(100 * (ticks - last.Ticks) / TicksPerSecond / seconds, 1);
+                }
                 _last[pid] = (ticks, at);
             }
-            foreach (var gone in _last.Keys.Where(p => !pids.Contains(p)).ToList()) { _last.Remove(gone); _percent.Remove(gone); }
-            return pids.Where(_percent.ContainsKey).ToDictionary(p => p, p => _percent[p]);
+            foreach (var gone in _last.Keys.Where(p => !pids.Contains(p)).ToList()) _last.Remove(gone);
+            _percent = percent;
         }
-        finally
-        {
-            _gate.Release();
-        }
+    }
+
+    /// <summary>Percent of one core per pid between the last two samples (none for a pid sampled once).</summary>
+    public IReadOnlyDictionary<int, double> Percent()
+    {
+        lock (_gate) return _percent;
     }
 
     /// <summary>utime + stime of a process in clock ticks; null when it is gone.</summary>

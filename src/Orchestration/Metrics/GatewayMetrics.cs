@@ -7,7 +7,7 @@ public sealed record MetricsReport
     public IReadOnlyDictionary<string, TrafficFigures> Instances { get; init; } = new Dictionary<string, TrafficFigures>();
     public IReadOnlyDictionary<string, TrafficFigures> Modules { get; init; } = new Dictionary<string, TrafficFigures>();
 
-    /// <summary>CPU use by process name (the supervisor's too), percent of one core, over the last sample.</summary>
+    /// <summary>CPU use by process name (the supervisor's too), percent of one core, over the last 2 s (the supervisor samples /proc every 2 s).</summary>
     public IReadOnlyDictionary<string, double> CpuPercent { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Access-log lines read since the supervisor started, and lines that were not in the expected format.</summary>

@@ -13,6 +13,7 @@ public sealed partial class Supervisor
     private readonly GatewayMetrics _metrics = new();
     private readonly CpuSampler _cpu = new();
     private AccessLogFollower? _accessLog;
+    private Timer? _cpuTimer;
     private Dictionary<int, string> _instanceByPort = [];
     private HashSet<string> _modules = [];
     private long _portsReadAt;
@@ -27,20 +28,33 @@ public sealed partial class Supervisor
             _metrics.Record(line, InstanceAt, _modules, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
         });
         _accessLog.Start();
+        _cpuTimer = new Timer(_ => _cpu.Sample(RunningPids().Select(p => p.Pid).ToList()), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
     }
 
-    /// <summary>The window's figures per instance and module, and the CPU of every process of the stack.</summary>
-    public async Task<MetricsReport> MetricsAsync(CancellationToken cancellationToken)
+    private void DisposeMetrics()
+    {
+        _cpuTimer?.Dispose();
+        _accessLog?.Dispose();
+    }
+
+    private List<(string Name, int Pid)> RunningPids()
     {
         List<(string Name, int Pid)> processes;
         lock (_context.StateGate)
         {
             processes = _context.Processes.Where(p => p.Status == ProcessStatus.Running && (p.Identity?.Pid ?? p.Child?.Pid) > 0)
                 .Select(p => (p.Name, p.Identity?.Pid ?? p.Child!.Pid)).ToList();
-            _metrics.Forget(_context.Processes.Select(p => p.Name));
         }
         processes.Add(("supervisor", Environment.ProcessId));
-        var cpu = await _cpu.SampleAsync(processes.Select(p => p.Pid).ToList(), cancellationToken).ConfigureAwait(false);
+        return processes;
+    }
+
+    /// <summary>The window's figures per instance and module, and the CPU of every process of the stack.</summary>
+    public Task<MetricsReport> MetricsAsync(CancellationToken cancellationToken)
+    {
+        var processes = RunningPids();
+        lock (_context.StateGate) _metrics.Forget(_context.Processes.Select(p => p.Name));
+        var cpu = _cpu.Percent();
         RefreshPorts();
         var sockets = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (port, count) in OpenWebSockets.ByPort())
@@ -48,11 +62,11 @@ public sealed partial class Supervisor
             if (_instanceByPort.GetValueOrDefault(port) is { } name) sockets[name] = sockets.GetValueOrDefault(name) + count;
         }
         var report = _metrics.Report(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0, sockets);
-        return report with
+        return Task.FromResult(report with
         {
             CpuPercent = processes.Where(p => cpu.ContainsKey(p.Pid)).ToDictionary(p => p.Name, p => cpu[p.Pid]),
             ReaderCpuSeconds = _accessLog?.CpuSeconds ?? 0,
-        };
+        });
     }
 
     /// <summary>Which instance answers on which port now: its own, or its spare while it is being replaced.</summary>

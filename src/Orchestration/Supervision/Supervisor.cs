@@ -127,7 +127,7 @@ public sealed partial class Supervisor : IDisposable
     public void Dispose()
     {
         _watch.Dispose();
-        _accessLog?.Dispose();
+        DisposeMetrics();
         _dashboard?.Dispose();
         _context.Dispose();
     }
