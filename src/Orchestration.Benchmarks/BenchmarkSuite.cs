@@ -63,6 +63,8 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
             {
                 await Measure("throughput", errors, sections, () =>
                     new GatewayThroughputBenchmark(context).MeasureAsync(stack.Gateway, stack.Ports[2], cancellationToken)).ConfigureAwait(false);
+                await Measure("metrics", errors, sections, () =>
+                    new MetricsCostBenchmark(context).MeasureAsync(stack, cancellationToken)).ConfigureAwait(false);
                 await Measure("availability", errors, sections, () =>
                     new AvailabilityBenchmark(context).MeasureAsync(stack, cancellationToken)).ConfigureAwait(false);
                 await Measure("crash", errors, sections, () =>
@@ -82,10 +84,10 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
     }
 
     /// <summary>Every section key, in the order they run: what <c>--benchmark-only</c> accepts.</summary>
-    public static readonly IReadOnlyList<string> SectionKeys = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "aot", "bootstrap"];
+    public static readonly IReadOnlyList<string> SectionKeys = ["lifecycle", "memory", "throughput", "metrics", "availability", "crash", "watch", "scaling", "aot", "bootstrap"];
 
     /// <summary>The sections measured on the default stack; throughput, availability and crash need memory's Start.</summary>
-    private static readonly string[] StackSections = ["lifecycle", "memory", "throughput", "availability", "crash"];
+    private static readonly string[] StackSections = ["lifecycle", "memory", "throughput", "metrics", "availability", "crash"];
 
     private Task<bool> Measure(string key, List<string> errors, List<BenchmarkSection> sections, Func<Task<BenchmarkSection>> measure, bool always = false) =>
         Measure(key, errors, sections, async () => (IReadOnlyList<BenchmarkSection>)[await measure().ConfigureAwait(false)], always);

@@ -9,7 +9,7 @@ namespace Integration.Tests;
 /// <summary>The benchmark as CI runs it: <c>Benchmark --quick</c> through the build program, on stacks of its own.</summary>
 public sealed class BenchmarkTests
 {
-    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "availability", "crash", "watch", "scaling", "aot_backend", "aot_scaling", "aot_throughput", "bootstrap"];
+    private static readonly string[] Sections = ["lifecycle", "memory", "throughput", "metrics", "availability", "crash", "watch", "scaling", "aot_backend", "aot_scaling", "aot_throughput", "bootstrap"];
 
     [Fact]
     public async Task Benchmark_quick_prints_every_section_and_writes_json()
@@ -32,7 +32,7 @@ public sealed class BenchmarkTests
             var text = run.StandardOutput + run.StandardError;
             Assert.True(run.ExitCode == 0, $"Benchmark --quick exited with {run.ExitCode} after {clock.Elapsed.TotalSeconds:0} s:\n{text}");
 
-            foreach (var title in new[] { "### Lifecycle wall time", "### Idle memory", "### Gateway vs direct", "### Failed requests under steady load", "### Crash recovery", "### Start time as the instance count grows", "### Build program bootstrap", "### Watch mode" })
+            foreach (var title in new[] { "### Lifecycle wall time", "### Idle memory", "### Gateway vs direct", "### Gateway figures: the supervisor's cost", "### Failed requests under steady load", "### Crash recovery", "### Start time as the instance count grows", "### Build program bootstrap", "### Watch mode" })
                 Assert.Contains(title, text);
             Assert.Matches(@"\| Start \| \d+\.\d{3} \|", text);
 
@@ -59,6 +59,10 @@ public sealed class BenchmarkTests
             Assert.All(throughput, r => Assert.True(
                 Number(r, "gateway_rps") > 0 && Number(r, "direct_rps") > 0 && Number(r, "ratio") > 0 && Number(r, "gateway_p99_ms") > 0
                 || r["note"]?.GetValue<string>().Contains("wrk") == true, $"{r}"));
+
+            var metrics = Rows(json, "metrics");
+            Assert.Equal(3, metrics.Count);
+            Assert.True(Number(metrics[0], "rps") > 0 && Number(metrics[0], "lines") > 0 && Number(metrics[0], "reader_cpu_pct_at_5000") >= 0, $"{metrics[0]}");
 
             var availability = Rows(json, "availability");
             var rolling = availability.Single(r => Name(r).Contains("rolling"));

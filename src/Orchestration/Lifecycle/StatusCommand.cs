@@ -26,6 +26,12 @@ public sealed record ProcessRow(
 
     /// <summary>The last lines of its log, for a process that is down: what it said before it ended.</summary>
     public IReadOnlyList<string> LastLines { get; init; } = [];
+
+    /// <summary>What the gateway saw of this instance over the supervisor's window (null for nginx and the supervisor, or when the supervisor does not answer).</summary>
+    public Metrics.TrafficFigures? Traffic { get; init; }
+
+    /// <summary>CPU use, percent of one core, over the supervisor's last sample.</summary>
+    public double? CpuPercent { get; init; }
 }
 
 public sealed record StatusReport(StackHealth Overall, string GatewayUrl, ModuleHealth? Gateway, IReadOnlyList<ProcessRow> Processes, IReadOnlyList<WatchRecord> Watch)
@@ -38,6 +44,8 @@ public sealed record StatusReport(StackHealth Overall, string GatewayUrl, Module
 
     /// <summary>The build of the tool the supervisor runs, and its last replacement in place.</summary>
     public SupervisorProgramRecord? SupervisorProgram { get; init; }
+    /// <summary>What the gateway saw per module (all instances of all servers that serve it).</summary>
+    public IReadOnlyDictionary<string, Metrics.TrafficFigures>? Modules { get; init; }
 }
 
 /// <summary>Status: what runs, proven ours, and whether every module answers, directly and through the gateway.</summary>
@@ -50,6 +58,7 @@ public sealed class StatusCommand(DeploymentConfig config)
         if (stack.IsEmpty || stack.State is null)
             return new StatusReport(StackHealth.Stopped, gatewayUrl, null, [], []);
 
+        var metrics = stack.SupervisorAlive ? MetricsAsync(cancellationToken) : Task.FromResult<Metrics.MetricsReport?>(null);
         using var probe = new HealthProbe(config.Nginx.Tls?.Certificate);
         var timeout = TimeSpan.FromSeconds(config.Health.TimeoutSeconds);
         var now = DateTimeOffset.Now;
@@ -80,13 +89,33 @@ public sealed class StatusCommand(DeploymentConfig config)
             stack.SupervisorAlive ? "running" : "gone", [], stack.SupervisorAlive ? (now - stack.State.Supervisor.StartedAt).TotalSeconds : 0,
             0, ProcInfo.Read(stack.State.Supervisor.Pid)?.RssKb ?? 0, stack.State.Supervisor.Log);
 
-        var allRows = rows.Prepend(supervisorRow).ToList();
+        var figures = await metrics.ConfigureAwait(false);
+        var allRows = rows.Prepend(supervisorRow).Select(r => figures is null ? r : r with
+        {
+            Traffic = r.Kind == ProcessKind.Instance ? figures.Instances.GetValueOrDefault(r.Name) ?? new Metrics.TrafficFigures() : null,
+            CpuPercent = figures.CpuPercent.TryGetValue(r.Name, out var cpu) ? cpu : null,
+        }).ToList();
         var expected = config.Instances.Count() + 1;
         var healthy = stack.SupervisorAlive
             && rows.Count(r => r.State is "running" or "detached" && r.Modules.All(m => m.Healthy)) == expected
             && gateway is { Healthy: true };
         var overall = healthy ? StackHealth.Running : rows.All(r => r.State is "exited" or "stopped") && !stack.SupervisorAlive ? StackHealth.Stopped : StackHealth.Degraded;
-        return new StatusReport(overall, gatewayUrl, gateway, allRows, stack.State.Watch) { Operation = stack.State.Operation, SupervisorProgram = stack.State.SupervisorProgram };
+        return new StatusReport(overall, gatewayUrl, gateway, allRows, stack.State.Watch) { Operation = stack.State.Operation, Modules = figures?.Modules, SupervisorProgram = stack.State.SupervisorProgram };
+    }
+
+    /// <summary>The supervisor's figures; null when it does not answer in time (Status still reports the rest).</summary>
+    private async Task<Metrics.MetricsReport?> MetricsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await new Supervision.ControlClient(config.Paths.ControlSocket)
+                .SendAsync(new Supervision.ControlRequest(Supervision.ControlCommands.Metrics), TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+            return answer?.Metrics;
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
     }
 
     private async Task<ModuleHealth> ProbeModuleAsync(HealthProbe probe, string baseUrl, string module, TimeSpan timeout, CancellationToken cancellationToken)

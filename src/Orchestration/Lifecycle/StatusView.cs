@@ -33,10 +33,11 @@ public static class StatusView
         console.MarkupLine($"Gateway: {Markup.Escape(report.GatewayUrl)} {gateway}");
 
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("Name", "PID", "Port", "State", "Health", "Uptime", "Restarts", "Memory");
+            .AddColumns("Name", "PID", "Port", "State", "Health", "Uptime", "Restarts", "Memory", "CPU", "Req/s", "4xx", "5xx", "p50/p95/p99 ms", "WS");
         foreach (var row in report.Processes)
         {
             table.AddRow(
+            [
                 Markup.Escape(row.Name),
                 row.Pid.ToString(CultureInfo.InvariantCulture),
                 row.Port == 0 ? "-" : row.Port.ToString(CultureInfo.InvariantCulture),
@@ -44,7 +45,10 @@ public static class StatusView
                 HealthMarkup(row),
                 row.UptimeSeconds <= 0 ? "-" : Uptime(row.UptimeSeconds),
                 row.Restarts.ToString(CultureInfo.InvariantCulture),
-                row.RssKb == 0 ? "-" : $"{row.RssKb / 1024.0:0.0} MB");
+                row.RssKb == 0 ? "-" : $"{row.RssKb / 1024.0:0.0} MB",
+                row.CpuPercent is { } cpu ? $"{cpu.ToString("0.0", CultureInfo.InvariantCulture)}%" : "-",
+                .. TrafficCells(row.Traffic),
+            ]);
         }
         console.Write(table);
         foreach (var row in report.Processes.Where(r => r.LastExit is not null || r.LastLines.Count > 0))
@@ -55,6 +59,11 @@ public static class StatusView
             foreach (var line in row.LastLines) console.MarkupLine($"    {Markup.Escape(line)}");
         }
         if (report.SupervisorProgram is { } program) console.MarkupLine(Markup.Escape(SupervisorLine(program, DateTimeOffset.Now)));
+        if (report.Modules is { Count: > 0 } modules)
+        {
+            console.MarkupLine($"Gateway traffic per module over the last {Metrics.TrafficWindow.Seconds} s: " + string.Join(", ", modules.OrderBy(m => m.Key, StringComparer.Ordinal)
+                .Select(m => $"{Markup.Escape(m.Key)} {m.Value.RequestsPerSecond.ToString("0.#", CultureInfo.InvariantCulture)} req/s, {m.Value.Requests} requests, {m.Value.Status5xx} 5xx")));
+        }
         if (report.Operation is { } op) console.MarkupLine(OperationMarkup(op, DateTimeOffset.Now));
         foreach (var w in report.Watch)
         {
@@ -86,6 +95,21 @@ public static class StatusView
         return op.Error is null
             ? $"Last operation: {what} [green]done[/] at {op.FinishedAt:HH:mm:ss} in {took:0.0} s"
             : $"Last operation: {what} [red]failed[/] at {op.FinishedAt:HH:mm:ss} after {took:0.0} s: {Markup.Escape(op.Error.Split('\n')[0])}";
+    }
+
+    /// <summary>Req/s, 4xx, 5xx (counts over the window), the latency percentiles and open WebSockets; dashes where the gateway saw nothing of it.</summary>
+    private static string[] TrafficCells(Metrics.TrafficFigures? t)
+    {
+        if (t is null) return ["-", "-", "-", "-", "-"];
+        static string N(double? v) => v is { } x ? x.ToString("0.#", CultureInfo.InvariantCulture) : "-";
+        return
+        [
+            N(t.RequestsPerSecond),
+            t.Status4xx.ToString(CultureInfo.InvariantCulture),
+            t.Status5xx == 0 ? "0" : $"[red]{t.Status5xx.ToString(CultureInfo.InvariantCulture)}[/]",
+            t.Requests == 0 ? "-" : $"{N(t.P50Ms)}/{N(t.P95Ms)}/{N(t.P99Ms)}",
+            (t.OpenWebSockets ?? 0).ToString(CultureInfo.InvariantCulture),
+        ];
     }
 
     private static string StateMarkup(string state) => state switch

@@ -90,15 +90,22 @@ public static class NginxConfigRenderer
             ["connect_timeout"] = options.ConnectTimeout,
             ["upstreams"] = upstreams.Resolver is not null ? new List<ScriptObject>() : config.Servers.Select(s => Obj(
                 ("name", UpstreamName(s.Name)),
-                ("servers", upstreams.For(s).ToList()))).ToList(),
+                ("servers", upstreams.For(s).ToList()),
+                ("keepalive", true))).Concat(WebSocketServers(config, upstreams).Select(s => Obj(
+                ("name", WebSocketUpstreamName(s.Name)),
+                ("servers", upstreams.For(s).ToList()),
+                ("keepalive", false)))).ToList(),
             ["listen"] = Listen(config.Nginx),
             ["base"] = config.ApiBaseUrl,
             ["docs"] = $"{config.ApiBaseUrl}/{ModuleNames.Core}/docs",
             ["rest"] = modules.Select(m => Location(m, config.ServerForModule(m) ?? first, $"{config.ApiBaseUrl}/{m}/", upstreams)).ToList(),
             ["websockets"] = config.WebSocket.RoutingStrategy == RoutingStrategy.Path
-                ? config.WebSocketRoutes.Select(r => Location(r.Route, Server(config, r.Server), $"{config.ApiBaseUrl}/{r.Route}/ws", upstreams)).ToList()
+                ? config.WebSocketRoutes.Select(r => Location(r.Route, Server(config, r.Server), $"{config.ApiBaseUrl}/{r.Route}/ws", upstreams, webSocket: true)).ToList()
                 : new List<ScriptObject>(),
             ["query"] = config.WebSocket.RoutingStrategy == RoutingStrategy.QueryParam ? QueryModel(config, upstreams) : null,
+            // Local instances only: WebSockets reach them from their own loopback address, so the supervisor
+            // tells an open WebSocket from a keepalive connection in /proc/net/tcp (OpenWebSockets).
+            ["websocket_bind"] = upstreams is LocalInstanceAddresses ? Metrics.OpenWebSockets.SourceAddress : null,
             ["tls"] = TlsModel(config.Nginx, options),
             ["timeouts"] = Obj(
                 ("client_header", Seconds(config.Nginx.Timeouts.ClientHeaderSeconds)),
@@ -126,11 +133,26 @@ public static class NginxConfigRenderer
     private static string Target(ServerConfig server, IUpstreamAddresses upstreams) =>
         upstreams.Resolver is null ? UpstreamName(server.Name) : upstreams.For(server)[0];
 
-    private static ScriptObject Location(string module, ServerConfig server, string path, IUpstreamAddresses upstreams) => Obj(
+    /// <summary>
+    /// Local instances get a second upstream block per server for WebSockets, without keepalive: with one
+    /// block, an upgrade reused an idle REST connection, and an open WebSocket could not be told from a
+    /// keepalive connection (the WebSocket ones come from their own address, see OpenWebSockets).
+    /// </summary>
+    private static IEnumerable<ServerConfig> WebSocketServers(DeploymentConfig config, IUpstreamAddresses upstreams) =>
+        upstreams is LocalInstanceAddresses
+            ? config.Servers.Where(s => config.WebSocketRoutes.Any(r => r.Server == s.Name))
+            : [];
+
+    private static string WebSocketUpstreamName(string server) => UpstreamName(server) + "_ws";
+
+    private static string WebSocketTarget(ServerConfig server, IUpstreamAddresses upstreams) =>
+        upstreams is LocalInstanceAddresses ? WebSocketUpstreamName(server.Name) : Target(server, upstreams);
+
+    private static ScriptObject Location(string module, ServerConfig server, string path, IUpstreamAddresses upstreams, bool webSocket = false) => Obj(
         ("module", module),
         ("server", server.Name),
         ("path", path),
-        ("upstream", upstreams.Resolver is null ? UpstreamName(server.Name) : "$orchestration_upstream"),
+        ("upstream", upstreams.Resolver is not null ? "$orchestration_upstream" : webSocket ? WebSocketTarget(server, upstreams) : UpstreamName(server.Name)),
         ("address", upstreams.Resolver is null ? null : Target(server, upstreams)),
         ("tries", Tries(server, upstreams)));
 
@@ -156,7 +178,7 @@ public static class NginxConfigRenderer
             ("base", config.ApiBaseUrl),
             ("reason", reason),
             ("tries", config.Servers.Max(s => upstreams.Tries(s)).ToString(CultureInfo.InvariantCulture)),
-            ("entries", config.WebSocketRoutes.Select(r => Obj(("value", r.Route), ("upstream", Target(Server(config, r.Server), upstreams)))).ToList()));
+            ("entries", config.WebSocketRoutes.Select(r => Obj(("value", r.Route), ("upstream", WebSocketTarget(Server(config, r.Server), upstreams)))).ToList()));
     }
 
     private static ServerConfig Server(DeploymentConfig config, string name) =>

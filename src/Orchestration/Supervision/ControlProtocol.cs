@@ -33,6 +33,12 @@ public static class ControlCommands
     /// </summary>
     public const string ReplaceSelf = "replace-self";
     public const string LogsClean = "logs-clean";
+
+    /// <summary>The gateway's figures per instance and module, and every process's CPU (<see cref="Metrics.MetricsReport"/>).</summary>
+    public const string Metrics = "metrics";
+
+    /// <summary>Starts the dashboard if it is not running and answers its URL with the token (<see cref="ControlResponse.Url"/>); <see cref="ControlRequest.Names"/> is the build program's argv prefix for its buttons, <see cref="ControlRequest.Name"/> its working directory.</summary>
+    public const string Dashboard = "dashboard";
 }
 
 /// <param name="Names">apply: instances to replace even when unchanged, in order.</param>
@@ -48,6 +54,8 @@ public sealed record ControlResponse
     public string? Error { get; init; }
     public DeploymentState? State { get; init; }
     public StopReport? Stop { get; init; }
+    public Metrics.MetricsReport? Metrics { get; init; }
+    public string? Url { get; init; }
 
     public static ControlResponse Success(DeploymentState? state = null) => new() { Ok = true, State = state };
     public static ControlResponse Failure(string error) => new() { Ok = false, Error = error };

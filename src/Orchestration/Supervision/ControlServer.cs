@@ -142,6 +142,10 @@ public sealed class ControlServer(Supervisor supervisor, LogRouter logs, string 
                 // Returns only when the hand-over did not happen; otherwise the new program answers on this connection.
                 return ControlResponse.Failure(await supervisor.ReplaceSelfAsync(request.Dotnet, program,
                     (int)_listener.SafeHandle.DangerousGetHandle(), (int)connection.SafeHandle.DangerousGetHandle(), CancellationToken.None).ConfigureAwait(false) ?? "not replaced");
+            case ControlCommands.Metrics:
+                return new ControlResponse { Ok = true, Metrics = await supervisor.MetricsAsync(CancellationToken.None).ConfigureAwait(false) };
+            case ControlCommands.Dashboard when request.Names is { Count: > 0 } program:
+                return new ControlResponse { Ok = true, Url = supervisor.Dashboard(program, request.Name ?? Environment.CurrentDirectory) };
             case ControlCommands.LogsClean:
                 logs.TruncateAll();
                 return ControlResponse.Success();

@@ -136,6 +136,8 @@ public sealed partial class Supervisor : IDisposable
     public void Dispose()
     {
         _watch.Dispose();
+        DisposeMetrics();
+        _dashboard?.Dispose();
         _context.Dispose();
     }
 }

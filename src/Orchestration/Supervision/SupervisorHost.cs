@@ -97,6 +97,7 @@ public static class SupervisorHost
             await supervisor.StartInstancesAsync(CancellationToken.None).ConfigureAwait(false);
             server.Start();
         }
+        supervisor.StartMetrics();
         try
         {
             await Task.Delay(Timeout.Infinite, supervisor.Stopped).ConfigureAwait(false);

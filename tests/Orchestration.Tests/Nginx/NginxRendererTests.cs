@@ -88,7 +88,8 @@ public sealed class NginxRendererTests
         foreach (var module in new[] { "broker", "datafeed" })
         {
             var lines = NginxText.Lines(NginxText.RequiredBlock(conf, $"location /api/v1/{module}/ws"));
-            Assert.Contains($"proxy_pass http://{module}_backend;", lines);
+            Assert.Contains($"proxy_pass http://{module}_backend_ws;", lines); // its own upstream block: no REST keepalive connection is upgraded
+            Assert.Contains("proxy_bind 127.0.0.2;", lines); // how the supervisor counts open WebSockets
             Assert.Contains("proxy_set_header Upgrade $http_upgrade;", lines);
             Assert.Contains("proxy_set_header Connection $connection_upgrade;", lines);
             Assert.Contains("proxy_read_timeout 3600s;", lines);
@@ -104,7 +105,7 @@ public sealed class NginxRendererTests
     public void Query_param_strategy_maps_the_parameter_to_upstream_and_route()
     {
         var conf = Render(Yaml.TwoServers + "\nwebsocket: {routing_strategy: query_param, query_param_name: kind}\n");
-        Assert.Equal(["default \"\";", "broker broker_backend;", "datafeed datafeed_backend;"],
+        Assert.Equal(["default \"\";", "broker broker_backend_ws;", "datafeed datafeed_backend_ws;"],
             NginxText.Lines(NginxText.RequiredBlock(conf, "map $arg_kind $orchestration_ws_upstream")));
         Assert.Equal(["default \"\";", "broker broker;", "datafeed datafeed;"],
             NginxText.Lines(NginxText.RequiredBlock(conf, "map $arg_kind $orchestration_ws_route")));
