@@ -25,13 +25,16 @@ public sealed record SpecLayout
     /// <summary>Absolute folder of the spec files.</summary>
     public required string Output { get; init; }
 
+    /// <summary>Where the gateway reads the deployment-wide files when not <see cref="Output"/> (see <see cref="SpecServing"/>).</summary>
+    public string? Served { get; init; }
+
     /// <summary>Absolute folder of the generated clients.</summary>
     public required string Clients { get; init; }
 
     /// <summary>The npm package folder with openapi-typescript (the repository's tools/clients); null: no TypeScript client.</summary>
     public string? ClientTools { get; init; }
 
-    public static SpecLayout For(DeploymentConfig config, string? clientTools = null) => new()
+    public static SpecLayout For(DeploymentConfig config, string? clientTools = null, string? served = null) => new()
     {
         Name = Path.GetFileNameWithoutExtension(config.ConfigPath),
         ConfigFile = Path.GetFileName(config.ConfigPath),
@@ -44,6 +47,7 @@ public sealed record SpecLayout
         Output = config.Specs.Output,
         Clients = config.Specs.Clients,
         ClientTools = clientTools,
+        Served = served,
     };
 
     /// <summary>The servers whose documents are needed, in config order.</summary>
