@@ -23,12 +23,11 @@ public sealed class ClientGenerator(SpecLayout layout, Action<string> log)
     public const string TypeScriptFile = "schema.d.ts";
 
     /// <summary>Bumped when the generators or their settings change, so existing clients are regenerated.</summary>
-    private const string GeneratorVersion = "nswag-14.8.0;openapi-typescript-7.13.0;1";
+    private const string GeneratorVersion = "nswag-14.8.0;openapi-typescript-7.13.0;2";
 
     public sealed record Result(bool Generated, string? CSharpFile, string? TypeScriptFile, TimeSpan Elapsed);
 
-    public string Namespace => string.Concat(layout.Name.Split(['-', '_', '.', ' '], StringSplitOptions.RemoveEmptyEntries)
-        .Select(p => char.ToUpperInvariant(p[0]) + p[1..])) + ".Client";
+    public string Namespace => PascalCase.Of(layout.Name) + ".Client";
 
     public string CSharpPath => Path.Combine(layout.Clients, CSharpFolder, "Clients.cs");
 
@@ -65,10 +64,10 @@ public sealed class ClientGenerator(SpecLayout layout, Action<string> log)
         {
             // One client class per module (the operation ids are <module>_<name>): CoreClient, BrokerClient, ...
             ClassName = "{controller}Client",
-            OperationNameGenerator = new MultipleClientsFromOperationIdOperationNameGenerator(),
+            OperationNameGenerator = new PascalOperationNames(),
             GenerateClientInterfaces = true,
             UseBaseUrl = false,
-            CSharpGeneratorSettings = { Namespace = Namespace, JsonLibrary = CSharpJsonLibrary.SystemTextJson },
+            CSharpGeneratorSettings = { Namespace = Namespace, JsonLibrary = CSharpJsonLibrary.SystemTextJson, PropertyNameGenerator = new PascalPropertyNames() },
         };
         var code = new CSharpClientGenerator(document, settings).GenerateFile();
         Directory.CreateDirectory(Path.GetDirectoryName(CSharpPath)!);
@@ -89,6 +88,25 @@ public sealed class ClientGenerator(SpecLayout layout, Action<string> log)
         if (run.ExitCode != 0)
             throw new SpecException($"openapi-typescript exited {run.ExitCode}:\n{run.StandardError}{run.StandardOutput}".TrimEnd());
     }
+}
+
+/// <summary>snake_case JSON names as C# names: <c>limit_price</c> → <c>LimitPrice</c>.</summary>
+internal static class PascalCase
+{
+    public static string Of(string name) => string.Concat(name.Split(['_', '-', '.', ' '], StringSplitOptions.RemoveEmptyEntries)
+        .Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+}
+
+internal sealed class PascalPropertyNames : NJsonSchema.CodeGeneration.IPropertyNameGenerator
+{
+    public string Generate(NJsonSchema.JsonSchemaProperty property) => PascalCase.Of(property.Name);
+}
+
+/// <summary>Operation <c>broker_place_order</c> → <c>BrokerClient.PlaceOrderAsync</c>.</summary>
+internal sealed class PascalOperationNames : MultipleClientsFromOperationIdOperationNameGenerator
+{
+    public override string GetOperationName(NSwag.OpenApiDocument document, string path, string httpMethod, NSwag.OpenApiOperation operation) =>
+        PascalCase.Of(base.GetOperationName(document, path, httpMethod, operation));
 }
 
 /// <summary>

@@ -105,6 +105,14 @@ public static class AsyncApiDocument
             node["type"] = kept.Length == 1 ? JsonValue.Create(kept[0]) : new JsonArray(kept.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray());
             node.Remove("pattern");
         }
+        // As OpenApiNumbers: a nullable member is omitted when null, so it is not required.
+        if (schema is JsonObject obj && obj["required"] is JsonArray required && obj["properties"] is JsonObject properties)
+        {
+            foreach (var name in required.Select(r => r!.GetValue<string>()).ToList())
+                if (properties[name]?["type"] is JsonArray kinds && kinds.Any(k => k?.GetValue<string>() == "null"))
+                    required.Remove(required.First(r => r!.GetValue<string>() == name));
+            if (required.Count == 0) obj.Remove("required");
+        }
         return schema;
     }
 
