@@ -83,7 +83,7 @@ partial class Build
         .DependsOn(GenerateSpecs)
         .Executes(async ct =>
         {
-            var npm = await PackageInstaller.ForThisMachine(line => Log.Information("{Line}", line)).EnsureAsync("npm", ["nodejs", "npm"], ct);
+            var npm = await PackageInstaller.ForThisMachine(line => Log.Information("{Line}", line)).EnsureAsync("npm", ["npm"], ct);
             if (!npm.Found) throw new TargetFailedException($"The TypeScript client needs node and npm: {npm.Error}");
             try
             {

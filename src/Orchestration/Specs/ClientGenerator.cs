@@ -15,15 +15,18 @@ namespace Orchestration.Specs;
 /// with npm <c>openapi-typescript</c> into <c>{clients}/typescript</c>. A stamp of the spec's text
 /// keeps them as they are when the spec did not change.
 /// </summary>
-public sealed class ClientGenerator(SpecLayout layout, Action<string> log)
+public sealed partial class ClientGenerator(SpecLayout layout, Action<string> log)
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"\[System\.Runtime\.Serialization\.EnumMember\(Value = @""([^""]*)""\)\]")]
+    private static partial System.Text.RegularExpressions.Regex EnumMember();
+
     public const string StampFile = ".spec-hash";
     public const string CSharpFolder = "csharp";
     public const string TypeScriptFolder = "typescript";
     public const string TypeScriptFile = "schema.d.ts";
 
     /// <summary>Bumped when the generators or their settings change, so existing clients are regenerated.</summary>
-    private const string GeneratorVersion = "nswag-14.8.0;openapi-typescript-7.13.0;2";
+    private const string GeneratorVersion = "nswag-14.8.0;openapi-typescript-7.13.0;3";
 
     public sealed record Result(bool Generated, string? CSharpFile, string? TypeScriptFile, TimeSpan Elapsed);
 
@@ -70,6 +73,9 @@ public sealed class ClientGenerator(SpecLayout layout, Action<string> log)
             CSharpGeneratorSettings = { Namespace = Namespace, JsonLibrary = CSharpJsonLibrary.SystemTextJson, PropertyNameGenerator = new PascalPropertyNames() },
         };
         var code = new CSharpClientGenerator(document, settings).GenerateFile();
+        // NSwag names enum values with [EnumMember], which System.Text.Json's string enum converter
+        // ignores ("buy" would not read as OrderSide.Buy); .NET 9's [JsonStringEnumMemberName] it honours.
+        code = EnumMember().Replace(code, m => $"{m.Value}\n        [System.Text.Json.Serialization.JsonStringEnumMemberName(@\"{m.Groups[1].Value}\")]");
         Directory.CreateDirectory(Path.GetDirectoryName(CSharpPath)!);
         await File.WriteAllTextAsync(CSharpPath, code, cancellationToken).ConfigureAwait(false);
     }
