@@ -26,7 +26,7 @@ public sealed partial class ClientGenerator(SpecLayout layout, Action<string> lo
     public const string TypeScriptFile = "schema.d.ts";
 
     /// <summary>Bumped when the generators or their settings change, so existing clients are regenerated.</summary>
-    private const string GeneratorVersion = "nswag-14.8.0;openapi-typescript-7.13.0;3";
+    private const string GeneratorVersion = "nswag-14.8.0;openapi-typescript-7.13.0;4";
 
     public sealed record Result(bool Generated, string? CSharpFile, string? TypeScriptFile, TimeSpan Elapsed);
 
@@ -74,8 +74,10 @@ public sealed partial class ClientGenerator(SpecLayout layout, Action<string> lo
         };
         var code = new CSharpClientGenerator(document, settings).GenerateFile();
         // NSwag names enum values with [EnumMember], which System.Text.Json's string enum converter
-        // ignores ("buy" would not read as OrderSide.Buy); .NET 9's [JsonStringEnumMemberName] it honours.
+        // ignores ("buy" would not read as OrderSide.Buy); .NET 9's [JsonStringEnumMemberName] it honours,
+        // and the enums are written as strings, as the API does.
         code = EnumMember().Replace(code, m => $"{m.Value}\n        [System.Text.Json.Serialization.JsonStringEnumMemberName(@\"{m.Groups[1].Value}\")]");
+        code = code.Replace("    public enum ", "    [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter))]\n    public enum ", StringComparison.Ordinal);
         Directory.CreateDirectory(Path.GetDirectoryName(CSharpPath)!);
         await File.WriteAllTextAsync(CSharpPath, code, cancellationToken).ConfigureAwait(false);
     }

@@ -70,6 +70,33 @@ public sealed class SpecsTests(SpecsStack fixture) : IClassFixture<SpecsStack>
     }
 
     [Fact]
+    public async Task GenerateSpecs_check_agrees_with_what_Start_wrote_and_lists_an_operation_the_code_lost_as_breaking()
+    {
+        // Without starting anything (the backend run with --emit-specs), the same files as from the running instances.
+        var same = await fixture.Stack.RunAsync(["GenerateSpecs", "--check"], TimeSpan.FromMinutes(4), CancellationToken.None);
+        Assert.True(same.ExitCode == 0, same.ToString());
+        Assert.Contains("are up to date", same.Output);
+
+        var file = Path.Combine(fixture.Specs, "broker", "v1", "openapi.json");
+        var original = File.ReadAllText(file);
+        try
+        {
+            var document = JsonNode.Parse(original)!;
+            document["paths"]!["/api/v1/broker/legacy"] = JsonNode.Parse("""{"get":{"operationId":"broker_legacy","responses":{"200":{"description":"OK"}}}}""");
+            File.WriteAllText(file, document.ToJsonString());
+            var stale = await fixture.Stack.RunAsync(["GenerateSpecs", "--check"], TimeSpan.FromMinutes(4), CancellationToken.None);
+            Assert.True(stale.ExitCode != 0, stale.ToString());
+            Assert.Contains("specs are stale, run ./build.sh GenerateSpecs", stale.Output);
+            Assert.Contains("broker/v1/openapi.json: operation removed: GET /api/v1/broker/legacy", stale.Output);
+            Assert.Equal(document.ToJsonString(), File.ReadAllText(file)); // --check writes nothing
+        }
+        finally
+        {
+            File.WriteAllText(file, original);
+        }
+    }
+
+    [Fact]
     public async Task The_openapi_files_pass_redocly_lint_and_the_asyncapi_files_the_asyncapi_parser()
     {
         var openApis = Directory.GetFiles(fixture.Specs, "openapi.json", SearchOption.AllDirectories).Where(f => !f.Contains("/clients/")).ToList();
