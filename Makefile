@@ -6,9 +6,11 @@ timeout ?=
 server ?=
 instances ?=
 dry_run ?=
+check ?=
 
 .PHONY: backend-manager-start backend-manager-stop backend-manager-status backend-manager-restart \
-        backend-manager-scale backend-manager-apply backend-manager-gen-nginx-conf logs-tail logs-tail-nginx logs-clean test
+        backend-manager-scale backend-manager-apply backend-manager-gen-nginx-conf logs-tail logs-tail-nginx logs-clean test \
+        generate-specs generate-clients
 
 backend-manager-start:
 	./build.sh Start --config $(config)
@@ -30,6 +32,12 @@ backend-manager-apply:
 
 backend-manager-gen-nginx-conf:
 	./build.sh GenerateNginx --config $(config) --validate $(if $(output),--output $(output))
+
+generate-specs:
+	./build.sh GenerateSpecs --config $(config) $(if $(check),--check)
+
+generate-clients:
+	./build.sh GenerateClients --config $(config)
 
 logs-tail:
 	./build.sh LogsTail --config $(config)

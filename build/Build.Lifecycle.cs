@@ -98,7 +98,7 @@ partial class Build
 
     Target StartNginx => _ => _
         .Description("Start the nginx gateway and check every module through it")
-        .DependsOn(WaitHealthy)
+        .DependsOn(WaitHealthy, WriteSpecs)
         .OnlyWhenDynamic(() => !AlreadyRunning)
         .Executes(async ct =>
         {
@@ -174,7 +174,10 @@ partial class Build
     {
         var errorLogFlag = NginxVersion.SupportsErrorLogFlag(await NginxVersion.ProbeAsync(NginxBinary!, ct));
         var backends = PlanBuilder.RunFromCopies(Deployment.Paths, BuiltBackends);
-        return PlanBuilder.Build(Deployment, NginxBinary!, backends, Dotnet, errorLogFlag, Spares);
+        return PlanBuilder.Build(Deployment, NginxBinary!, backends, Dotnet, errorLogFlag, Spares) with
+        {
+            Specs = Deployment.Specs.Enabled ? SpecsLayout(NginxWorkersOrFail()) : null,
+        };
     }
 
     /// <summary>One Start, Stop or Restart at a time per deployment; held until this process ends.</summary>

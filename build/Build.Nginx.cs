@@ -2,6 +2,7 @@ using BuildGraph;
 using Orchestration.IO;
 using Orchestration.Lifecycle;
 using Orchestration.Nginx;
+using Orchestration.Specs;
 using Orchestration.Processes;
 using Orchestration.Supervision;
 using Serilog;
@@ -48,7 +49,11 @@ partial class Build
             var binary = NginxBinary ?? NginxLocator.Find(Deployment.Nginx.Binary);
             // Only a TLS listener says http2; without one, Start spares itself running nginx -V.
             var http2 = binary is null || Deployment.Nginx.Tls is null ? Http2Syntax.None : NginxVersion.Http2(await NginxVersion.ProbeBuildAsync(binary, ct));
-            var text = NginxConfigRenderer.Render(Deployment, new NginxRenderOptions { Workers = workers, Http2 = http2, SparePorts = Spares });
+            var text = NginxConfigRenderer.Render(Deployment, new NginxRenderOptions
+            {
+                Workers = workers, Http2 = http2, SparePorts = Spares,
+                SpecFiles = Deployment.Specs.Enabled ? SpecServing.Folder(Deployment, workers) : null,
+            });
             AtomicFile.WriteAllText(output, text);
             Log.Information("Wrote {Output} (workers run as {User})", Path.GetRelativePath(Environment.CurrentDirectory, output), workers.User ?? Environment.UserName);
             if (!Validate && NginxBinary is null) return;

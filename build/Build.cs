@@ -85,6 +85,10 @@ partial class Build : BuildGraph.Build
             Log.Information("Native AOT TradingApi for the tests: {What}", aot.WasUpToDate ? "up to date" : $"published in {aot.CompileTime.TotalSeconds:0} s");
             // And this program's native publish, which the tests compare with the JIT one.
             await PublishNativeAsync(ct);
+            // The spec, client and Kubernetes schema tests run npm packages (installed by the tests with
+            // npm ci into their own folders): a fresh machine gets node and npm here, as root with apt-get.
+            var npm = await Orchestration.Packages.PackageInstaller.ForThisMachine(line => Log.Information("{Line}", line)).EnsureAsync("npm", ["npm"], ct);
+            if (!npm.Found) Log.Warning("node and npm are missing ({Error}): the spec, client and Kubernetes schema tests will fail", npm.Error);
             var run = await DotNetTest.RunAsync(Solution, Configuration.ToString(), TestResultsDirectory, ct);
             Log.Information("{Counts}", run.Counts);
             ReportFinalLine(run.Counts.ToString());

@@ -11,7 +11,7 @@ namespace Orchestration.Config;
 internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string configPath, ConfigLoadOptions options)
 {
     private static readonly string[] RootKeys =
-        ["api_base_url", "nginx", "servers", "websocket", "websocket_routes", "health", "restart", "logs", "stop_timeout", "local_dir"];
+        ["api_base_url", "nginx", "servers", "websocket", "websocket_routes", "health", "restart", "logs", "stop_timeout", "local_dir", "specs"];
     private static readonly string[] NginxKeys =
         ["port", "listen", "worker_processes", "worker_connections", "binary", "user", "tls", "timeouts", "limits", "max_body_mb", "trusted_proxies"];
     private static readonly string[] WebSocketKeys = ["routing_strategy", "query_param_name"];
@@ -28,11 +28,12 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
     {
         var root = new YamlSection(rootNode, "", diagnostics);
         root.RejectUnknownKeys(RootKeys);
+        var localDir = ReadLocalDir(root);
         return new DeploymentConfig
         {
             ConfigPath = configPath,
             BaseDirectory = _baseDirectory,
-            LocalDir = ReadLocalDir(root),
+            LocalDir = localDir,
             ApiBaseUrl = ReadApiBaseUrl(root),
             Nginx = ReadNginx(root.Section("nginx", "write nginx: followed by indented 'port: 8000' lines.")),
             Servers = ReadServers(root),
@@ -42,6 +43,7 @@ internal sealed partial class ConfigParser(ConfigDiagnostics diagnostics, string
             Logs = ReadLogs(root.Section("logs", "write logs: followed by indented 'max_size_mb: 10' lines.")),
             Restart = ReadRestart(root.Section("restart", "write restart: followed by indented 'max_restarts: 10' lines.")),
             StopTimeout = PositiveSeconds(root, "stop_timeout") ?? 3.0,
+            Specs = ReadSpecs(root.Section("specs", "write specs: followed by indented 'output: specs' lines."), localDir),
         };
     }
 

@@ -42,6 +42,9 @@ public sealed record DeploymentConfig
     /// <summary>Seconds to wait after SIGTERM before SIGKILL (default 3).</summary>
     public double StopTimeout { get; init; } = 3.0;
 
+    /// <summary>Spec files and typed clients (<c>specs:</c>).</summary>
+    public SpecSettings Specs { get; init; } = new();
+
     /// <summary>Every instance of every server, in server order then instance order.</summary>
     public IEnumerable<InstanceSpec> Instances =>
         Servers.SelectMany(s => Enumerable.Range(0, s.Instances).Select(i => new InstanceSpec(s, i)));
@@ -55,6 +58,22 @@ public sealed record DeploymentConfig
 
     /// <summary>The paths under <see cref="LocalDir"/> that the tool writes.</summary>
     public LocalPaths Paths => new(LocalDir);
+}
+
+/// <summary>
+/// <c>specs:</c> the OpenAPI and AsyncAPI files written on Start, after every watch reload and by
+/// GenerateSpecs, and the typed clients GenerateClients makes from them.
+/// </summary>
+public sealed record SpecSettings
+{
+    /// <summary>False writes no spec file and serves no deployment-wide docs (<c>specs.enabled</c>, default true).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Absolute folder of the spec files (<c>specs.output</c>, default <c>specs</c> next to the config).</summary>
+    public string Output { get; init; } = "specs";
+
+    /// <summary>Absolute folder of the generated clients (<c>specs.clients</c>, default <c>{output}/clients</c>).</summary>
+    public string Clients { get; init; } = "specs/clients";
 }
 
 public sealed record NginxSettings

@@ -36,6 +36,14 @@ public sealed record NginxRenderOptions
     /// </summary>
     public string ConnectTimeout { get; init; } = "5s";
 
+    /// <summary>
+    /// The folder of the deployment's spec files (<c>specs.output</c>), served as <c>/api/openapi.json</c>,
+    /// <c>/api/asyncapi.json</c> and <c>/api/docs</c>, and as every instance's <c>core/openapi.json</c>
+    /// through the gateway (so core/docs lists every module, whatever server hosts it); null: not served
+    /// (containers do not have the files).
+    /// </summary>
+    public string? SpecFiles { get; init; }
+
     /// <summary>The pid file and logs; null: under local_dir.</summary>
     public NginxFiles? Files { get; init; }
 
@@ -98,6 +106,11 @@ public static class NginxConfigRenderer
             ["listen"] = Listen(config.Nginx),
             ["base"] = config.ApiBaseUrl,
             ["docs"] = $"{config.ApiBaseUrl}/{ModuleNames.Core}/docs",
+            ["specs"] = options.SpecFiles is { } specs ? Obj(
+                ("root", Specs.SpecDocuments.DeploymentRoot(config.ApiBaseUrl)),
+                ("openapi", Quote(Path.Combine(specs, Specs.SpecSet.OpenApiFile))),
+                ("asyncapi", Quote(Path.Combine(specs, Specs.SpecSet.AsyncApiFile))),
+                ("page", Quote(Path.Combine(specs, Specs.SpecSet.DocsFile)))) : null,
             ["rest"] = modules.Select(m => Location(m, config.ServerForModule(m) ?? first, $"{config.ApiBaseUrl}/{m}/", upstreams)).ToList(),
             ["websockets"] = config.WebSocket.RoutingStrategy == RoutingStrategy.Path
                 ? config.WebSocketRoutes.Select(r => Location(r.Route, Server(config, r.Server), $"{config.ApiBaseUrl}/{r.Route}/ws", upstreams, webSocket: true)).ToList()

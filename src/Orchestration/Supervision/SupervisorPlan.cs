@@ -38,6 +38,9 @@ public sealed record SupervisorPlan
     public string ApiBaseUrl { get; init; } = "/api/v1";
     public IReadOnlyList<WatchPlan> Watch { get; init; } = [];
 
+    /// <summary>Where a watch reload rewrites the spec files (and clients); null: specs are off.</summary>
+    public Specs.SpecLayout? Specs { get; init; }
+
     public void Save(string path) => AtomicFile.WriteAllText(path, StateJson.Serialize(this, SupervisionJson.Options));
 
     public static SupervisorPlan Load(string path) =>

@@ -2,6 +2,7 @@ using Orchestration.Builds;
 using System.Diagnostics;
 using System.Globalization;
 using Orchestration.IO;
+using Orchestration.Specs;
 using Orchestration.State;
 using Orchestration.Watch;
 
@@ -51,7 +52,7 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
             }
             try
             {
-                _watchers.Add(new ChangeWatcher(plan.Directory, new WatchFilter(plan.Include), Debounce, burst => OnBurstAsync(plan, state, burst)));
+                _watchers.Add(new ChangeWatcher(plan.Directory, new WatchFilter(plan.Include, GeneratedFolders(plan.Directory)), Debounce, burst => OnBurstAsync(plan, state, burst)));
                 state.Watching = true;
                 context.Logs.Event($"Watching {plan.Directory} for {string.Join(", ", plan.Servers)} (reload on change)");
                 if (plan.Project is not null) _ = WarmUpAsync(plan, state);
@@ -64,6 +65,11 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
         }
         context.SaveState();
     }
+
+    /// <summary>The spec and client folders that lie under a watched folder, relative to it.</summary>
+    private List<string> GeneratedFolders(string watched) => Plan.Specs is not { } specs ? [] :
+        new[] { specs.Output, specs.Clients }.Select(f => Path.GetRelativePath(watched, f))
+            .Where(r => !r.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(r)).ToList();
 
     /// <summary>Each watched server's state, for state.json. Call under the state gate.</summary>
     public IReadOnlyList<WatchRecord> Records() => Plan.Watch.SelectMany(w => w.Servers).Select(server =>
@@ -187,8 +193,31 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
             context.Gate.Release();
             context.SaveState();
         }
+        await RefreshSpecsAsync(cancellationToken).ConfigureAwait(false);
         Record(state, clock, "ok", null);
         PruneBuilds(dll is null ? null : Path.GetDirectoryName(dll));
+    }
+
+    /// <summary>
+    /// The new code may serve other routes: the spec files are read again from every server's first
+    /// instance and rewritten where they changed (the clients too, once generated), before the reload
+    /// is reported done. A failure is logged; the reload itself stands.
+    /// </summary>
+    private async Task RefreshSpecsAsync(CancellationToken cancellationToken)
+    {
+        if (Plan.Specs is not { } layout) return;
+        var urls = Plan.Instances.GroupBy(i => i.Server).ToDictionary(g => g.Key, g => $"http://127.0.0.1:{g.OrderBy(i => i.Port).First().Port}");
+        try
+        {
+            var outcome = await new SpecRefresher(layout, line => context.Logs.Event(line)).RefreshAsync(urls, cancellationToken).ConfigureAwait(false);
+            if (outcome.Changes.Count > 0)
+                context.Logs.Event($"Specs updated ({string.Join(", ", outcome.Changes.Select(c => $"{c.Path} {c.Kind}"))})" +
+                                   $"{(outcome.ClientsGenerated ? "; clients regenerated" : "")} in {outcome.Elapsed.TotalSeconds:0.00} s");
+        }
+        catch (Exception ex) when (ex is Specs.SpecException or IOException or UnauthorizedAccessException)
+        {
+            context.Logs.Event($"Specs not updated after the reload: {ex.Message}", "WARN");
+        }
     }
 
     /// <summary>

@@ -18,10 +18,16 @@ public sealed class WatchFilter
     public static readonly IReadOnlyList<string> ExcludedSuffixes = [".swp", ".swx", ".swo", "~", ".tmp", ".pyc", ".orig"];
 
     private readonly Matcher? _include;
+    private readonly IReadOnlyList<string> _excludedFolders = [];
 
     /// <param name="include">Globs a change must match (a command server's <c>watch</c>); empty for "every file".</param>
-    public WatchFilter(IReadOnlyList<string> include)
+    /// <param name="excludedFolders">
+    /// Folders relative to the watched one whose files never start a reload: the spec files and clients
+    /// the manager writes after a reload (a reload must never cause the next).
+    /// </param>
+    public WatchFilter(IReadOnlyList<string> include, IReadOnlyList<string>? excludedFolders = null)
     {
+        _excludedFolders = excludedFolders?.Select(f => f.Replace('\\', '/').Trim('/')).Where(f => f.Length > 0 && f != ".").ToList() ?? [];
         if (include.Count == 0 || include.SequenceEqual(["**/*"])) return;
         _include = new Matcher(StringComparison.Ordinal);
         _include.AddIncludePatterns(include);
@@ -32,6 +38,7 @@ public sealed class WatchFilter
         var path = relativePath.Replace('\\', '/');
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length == 0) return false;
+        if (_excludedFolders.Any(f => path == f || path.StartsWith(f + "/", StringComparison.Ordinal))) return false;
         if (segments[..^1].Any(s => ExcludedDirectories.Contains(s))) return false;
         var name = segments[^1];
         if (ExcludedDirectories.Contains(name) || ExcludedFiles.Contains(name)) return false;

@@ -40,6 +40,8 @@ public sealed class BrokerModule : IModule
 
     public void MapWebSocket(RouteGroupBuilder group) => group.MapWsTopics<BrokerTopics>(Name);
 
+    public IReadOnlyList<IWsTopic> WsTopics(IServiceProvider services) => services.GetRequiredService<BrokerTopics>().Topics;
+
     private static async Task<IResult> PlaceAsync(HttpRequest request, BrokerStore store, CancellationToken cancellationToken)
     {
         var (body, error) = await FieldErrors.ReadBodyAsync<PlaceOrderRequest>(request, cancellationToken);

@@ -8,19 +8,19 @@ public sealed class BrokerTopics(BrokerStore store) : IWsTopicSet
 {
     public IReadOnlyList<IWsTopic> Topics { get; } =
     [
-        new ChangeTopic("orders", (sink, post) =>
+        new ChangeTopic("orders", typeof(Order), (sink, post) =>
         {
             Action<Order> handler = o => post(o);
             store.OrderChanged += handler;
             return () => store.OrderChanged -= handler;
         }),
-        new ChangeTopic("positions", (sink, post) =>
+        new ChangeTopic("positions", typeof(PositionUpdate), (sink, post) =>
         {
             Action<PositionUpdate> handler = p => post(p);
             store.PositionChanged += handler;
             return () => store.PositionChanged -= handler;
         }),
-        new ChangeTopic("executions", (sink, post) =>
+        new ChangeTopic("executions", typeof(Execution), (sink, post) =>
         {
             Action<Execution> handler = e => post(e);
             store.ExecutionAdded += handler;
@@ -29,9 +29,13 @@ public sealed class BrokerTopics(BrokerStore store) : IWsTopicSet
     ];
 
     /// <summary>A topic without parameters (payload ignored) fed by one store event.</summary>
-    private sealed class ChangeTopic(string route, Func<IWsSink, Action<object>, Action> attach) : IWsTopic
+    private sealed class ChangeTopic(string route, Type dataType, Func<IWsSink, Action<object>, Action> attach) : IWsTopic
     {
         public string Route => route;
+
+        public Type DataType => dataType;
+
+        public string SubscribePayloadSchema => """{"type":"object","description":"none: the payload may be omitted or {}"}""";
 
         public WsTopicRequest Parse(JsonElement payload) => WsTopicRequest.Ok("all");
 

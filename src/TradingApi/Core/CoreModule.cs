@@ -1,5 +1,8 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using TradingApi.Hosting;
+using TradingApi.WebSockets;
 
 namespace TradingApi.Core;
 
@@ -12,7 +15,7 @@ public sealed class CoreModule : IModule
 
     public string Name => ModuleCatalog.CoreName;
 
-    public string Description => "Health, version information, OpenAPI document and docs page";
+    public string Description => "Health, version information, OpenAPI and AsyncAPI documents and docs page";
 
     public void MapEndpoints(RouteGroupBuilder group)
     {
@@ -30,6 +33,11 @@ public sealed class CoreModule : IModule
             .WithSummary("API versions served and the modules enabled on this instance");
 
         group.MapOpenApi("/openapi.json");
+
+        group.MapGet("/asyncapi.json", (ApiSettings settings, IServiceProvider services, IOptions<JsonOptions> json) =>
+                Results.Text(AsyncApiDocument.Build(settings, services, json.Value.SerializerOptions).ToJsonString(), "application/json"))
+            .WithName("core_asyncapi")
+            .ExcludeFromDescription();
 
         group.MapGet("/docs", () => Results.Content(DocsPage.Html, "text/html; charset=utf-8"))
             .WithName("core_docs")

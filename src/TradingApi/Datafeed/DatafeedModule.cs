@@ -50,6 +50,8 @@ public sealed class DatafeedModule : IModule
 
     public void MapWebSocket(RouteGroupBuilder group) => group.MapWsTopics<DatafeedTopics>(Name);
 
+    public IReadOnlyList<IWsTopic> WsTopics(IServiceProvider services) => services.GetRequiredService<DatafeedTopics>().Topics;
+
     private static IResult Search(string? query, string? type, string? exchange, string? limit)
     {
         var errors = new FieldErrors();

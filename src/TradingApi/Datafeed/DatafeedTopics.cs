@@ -14,6 +14,12 @@ public sealed class DatafeedTopics(MarketTicker ticker) : IWsTopicSet
     {
         public string Route => "bars";
 
+        public Type DataType => typeof(Bar);
+
+        public string SubscribePayloadSchema => """
+            {"type":"object","required":["symbol"],"properties":{"symbol":{"type":"string","description":"ticker, e.g. AAPL or NASDAQ:AAPL"},"resolution":{"type":"string","enum":["1","5","15","30","60","240","1D","1W"],"default":"1"}}}
+            """;
+
         public WsTopicRequest Parse(JsonElement payload)
         {
             var symbol = WsPayload.GetString(payload, "symbol");
@@ -44,6 +50,12 @@ public sealed class DatafeedTopics(MarketTicker ticker) : IWsTopicSet
     private sealed class QuotesTopic(MarketTicker ticker) : IWsTopic
     {
         public string Route => "quotes";
+
+        public Type DataType => typeof(Quote[]);
+
+        public string SubscribePayloadSchema => """
+            {"type":"object","required":["symbols"],"properties":{"symbols":{"description":"tickers, as a list or a comma-separated string","oneOf":[{"type":"array","items":{"type":"string"},"minItems":1},{"type":"string"}]}}}
+            """;
 
         public WsTopicRequest Parse(JsonElement payload)
         {

@@ -40,9 +40,10 @@ public static class HostingExtensions
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(OpenApiNumbers.DescribeAsNumbers));
         builder.Services.AddBroker();
         builder.Services.AddDatafeed();
+        if (builder.Configuration[SpecEmitter.Key] is not null) builder.Services.AddSingleton<IServer, SpecEmitter.NoListening>();
     }
 
     /// <summary>Validates settings, maps the enabled modules and runs. Returns the exit code.</summary>
@@ -63,6 +64,7 @@ public static class HostingExtensions
         app.UseRequestLogging();
         app.UseWebSockets();
         app.MapModules(settings);
+        if (app.Configuration[SpecEmitter.Key] is { } folder) return SpecEmitter.WriteAsync(app, settings, folder).GetAwaiter().GetResult();
         app.Lifetime.ApplicationStarted.Register(() => LogStarted(app, settings));
         app.Run();
         return 0;

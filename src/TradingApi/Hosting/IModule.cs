@@ -17,4 +17,7 @@ public interface IModule
     void MapWebSocket(RouteGroupBuilder group)
     {
     }
+
+    /// <summary>The routes of <c>{base}/{Name}/ws</c> (empty when the module does not stream), for the AsyncAPI document.</summary>
+    IReadOnlyList<WebSockets.IWsTopic> WsTopics(IServiceProvider services) => [];
 }

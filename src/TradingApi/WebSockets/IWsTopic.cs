@@ -11,6 +11,12 @@ public interface IWsTopic
 {
     string Route { get; }
 
+    /// <summary>Type of an update's <c>data</c> (its JSON schema goes into the AsyncAPI document).</summary>
+    Type DataType { get; }
+
+    /// <summary>JSON schema of the subscribe/unsubscribe payload, for the AsyncAPI document.</summary>
+    string SubscribePayloadSchema { get; }
+
     /// <summary>Validates a subscribe/unsubscribe payload (may be Undefined when absent).</summary>
     WsTopicRequest Parse(JsonElement payload);
 

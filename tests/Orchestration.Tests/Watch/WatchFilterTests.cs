@@ -40,4 +40,17 @@ public sealed class WatchFilterTests
         Assert.False(filter.IsRelevant("README.md"));
         Assert.False(filter.IsRelevant("app/__pycache__/main.py"));
     }
+
+    [Fact]
+    public void The_configured_spec_and_client_folders_start_no_reload_whatever_their_names()
+    {
+        var filter = new WatchFilter([], ["api-docs", "web/generated"]);
+
+        Assert.False(filter.IsRelevant("api-docs/docs.html"));
+        Assert.False(filter.IsRelevant("api-docs/broker/v1/openapi.json"));
+        Assert.False(filter.IsRelevant("web/generated/csharp/Clients.cs"));
+        Assert.False(filter.IsRelevant("web/generated/.spec-hash"));
+        Assert.True(filter.IsRelevant("api-docs-notes.md"));
+        Assert.True(filter.IsRelevant("web/app.cs"));
+    }
 }
