@@ -14,9 +14,23 @@ partial class Build : BuildGraph.Build
     {
         // The detached supervisor is this same program, started by Start with the verb first.
         if (args is [SupervisorHost.Verb, ..]) return SupervisorHost.RunAsync(args).GetAwaiter().GetResult();
+        if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            if (args is [Orchestration.Specs.ClientGenerator.Verb, ..]) return Orchestration.Specs.ClientGenerator.RunVerbAsync(args).GetAwaiter().GetResult();
+        }
+        else
+        {
+            // What the native program cannot run, the JIT program beside it does (and what it starts is told where that is).
+            var jit = Orchestration.Builds.NativeBuildProgram.JitBeside();
+            if (jit is not null) Environment.SetEnvironmentVariable(Orchestration.Specs.ClientGenerator.JitProgramVariable, jit);
+            if (args.Any(a => JitOnlyTargets.Contains(a, StringComparer.OrdinalIgnoreCase))) return Orchestration.Builds.NativeBuildProgram.RunJit(jit, args);
+        }
         var code = Execute<Build>(args, x => x.Compile);
         return code == 0 && ExitCodeOverride is { } status ? status : code;
     }
+
+    /// <summary>KubernetesClient builds its YAML serializer by reflection that a Native AOT program lacks.</summary>
+    static readonly string[] JitOnlyTargets = ["ExportKubernetes"];
 
     /// <summary>With --json, stdout carries the JSON alone: the log and the summary go to stderr.</summary>
     protected override void OnBuildInitialized()

@@ -51,5 +51,28 @@ public sealed class NativeBuildProgram(string rootDirectory)
         return published;
     }
 
+    /// <summary>The JIT program beside this native one (<c>.nuke/temp/bin/_build.dll</c>), if there is one.</summary>
+    public static string? JitBeside()
+    {
+        var dll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "bin", "_build.dll"));
+        return File.Exists(dll) ? dll : null;
+    }
+
+    /// <summary>Runs the JIT program with these arguments on this terminal and returns its exit code.</summary>
+    public static int RunJit(string? jit, string[] args)
+    {
+        if (jit is null)
+        {
+            Console.Error.WriteLine("error: this target runs in the JIT build program, and none is beside this one: run it through ./build.sh");
+            return 1;
+        }
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false };
+        start.ArgumentList.Add(jit);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
     private static string? ReadOrNull(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 }

@@ -53,6 +53,7 @@ public static class ManifestWriter
     private static readonly YamlDotNet.Serialization.ISerializer KustomizationYaml = CreateKustomizationYaml();
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "One sealed class of strings and a list of strings, kept whole by the build program's publish.")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(KustomizationModel))]
     private static YamlDotNet.Serialization.ISerializer CreateKustomizationYaml() => new YamlDotNet.Serialization.SerializerBuilder()
         .WithNamingConvention(YamlDotNet.Serialization.NamingConventions.CamelCaseNamingConvention.Instance)
         .Build();

@@ -60,7 +60,55 @@ public sealed partial class ClientGenerator(SpecLayout layout, Action<string> lo
         return new Result(true, CSharpPath, typeScript ? TypeScriptPath : null, clock.Elapsed);
     }
 
+    /// <summary>The JIT build program's verb that writes the C# client: <c>_build.dll CSharpClient SPEC NAMESPACE OUTPUT</c>.</summary>
+    public const string Verb = "CSharpClient";
+
+    /// <summary>The JIT build program, which the native one names in the environment of what it starts.</summary>
+    public const string JitProgramVariable = "ORCHESTRATION_JIT_PROGRAM";
+
+    /// <summary>
+    /// NSwag reads and writes through reflection and Newtonsoft.Json, which a Native AOT program cannot
+    /// run: the native build program (and the supervisor it starts) has the JIT program beside it write
+    /// the file. The branch is decided when the program is compiled, so NSwag is not in the native binary.
+    /// </summary>
     private async Task WriteCSharpAsync(string spec, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(CSharpPath)!);
+        if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+        {
+            await File.WriteAllTextAsync(CSharpPath, await CSharpCodeAsync(spec, Namespace, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var jit = Environment.GetEnvironmentVariable(JitProgramVariable) is { Length: > 0 } set && File.Exists(set) ? set
+            : throw new SpecException($"The C# client is written by the JIT build program, and {JitProgramVariable} names none; run ./build.sh GenerateClients.");
+        var specFile = Path.Combine(layout.Clients, ".openapi-for-csharp.json");
+        await File.WriteAllTextAsync(specFile, spec, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var run = await Cli.Wrap("dotnet").WithArguments([jit, Verb, specFile, Namespace, CSharpPath])
+                .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken).ConfigureAwait(false);
+            if (run.ExitCode != 0) throw new SpecException($"The C# client could not be written (dotnet {jit} {Verb}, exit {run.ExitCode}):\n{run.StandardOutput}{run.StandardError}".TrimEnd());
+        }
+        finally
+        {
+            File.Delete(specFile);
+        }
+    }
+
+    /// <summary>The verb's work, in the JIT program: <c>CSharpClient SPEC NAMESPACE OUTPUT</c>.</summary>
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode("NSwag generates through reflection")]
+    public static async Task<int> RunVerbAsync(string[] args)
+    {
+        if (args is not [Verb, var spec, var ns, var output])
+        {
+            await Console.Error.WriteLineAsync($"usage: {Verb} <openapi.json> <namespace> <output.cs>").ConfigureAwait(false);
+            return 2;
+        }
+        await File.WriteAllTextAsync(output, await CSharpCodeAsync(await File.ReadAllTextAsync(spec).ConfigureAwait(false), ns, CancellationToken.None).ConfigureAwait(false)).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<string> CSharpCodeAsync(string spec, string Namespace, CancellationToken cancellationToken)
     {
         var document = await NSwag.OpenApiDocument.FromJsonAsync(spec, cancellationToken).ConfigureAwait(false);
         var settings = new CSharpClientGeneratorSettings
@@ -77,9 +125,7 @@ public sealed partial class ClientGenerator(SpecLayout layout, Action<string> lo
         // ignores ("buy" would not read as OrderSide.Buy); .NET 9's [JsonStringEnumMemberName] it honours,
         // and the enums are written as strings, as the API does.
         code = EnumMember().Replace(code, m => $"{m.Value}\n        [System.Text.Json.Serialization.JsonStringEnumMemberName(@\"{m.Groups[1].Value}\")]");
-        code = code.Replace("    public enum ", "    [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter))]\n    public enum ", StringComparison.Ordinal);
-        Directory.CreateDirectory(Path.GetDirectoryName(CSharpPath)!);
-        await File.WriteAllTextAsync(CSharpPath, code, cancellationToken).ConfigureAwait(false);
+        return code.Replace("    public enum ", "    [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter))]\n    public enum ", StringComparison.Ordinal);
     }
 
     private async Task WriteTypeScriptAsync(string spec, CancellationToken cancellationToken)

@@ -73,7 +73,7 @@ public sealed record SpecSet(IReadOnlyDictionary<string, string> Files, IReadOnl
     }
 
     /// <summary>Paths carry the API base URL, so the gateway's root is the server.</summary>
-    private static JsonArray Servers() => [new JsonObject { ["url"] = "/", ["description"] = "the deployment's gateway" }];
+    private static JsonArray Servers() => new((JsonNode)new JsonObject { ["url"] = "/", ["description"] = "the deployment's gateway" });
 
     private static JsonObject WithServers(JsonObject document)
     {

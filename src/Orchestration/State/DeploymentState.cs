@@ -153,4 +153,5 @@ public static class StateJson
 
 [JsonSerializable(typeof(DeploymentState))]
 [JsonSerializable(typeof(Dictionary<string, int>))]
+[JsonSerializable(typeof(SortedDictionary<string, int>))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;
