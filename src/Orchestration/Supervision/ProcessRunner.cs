@@ -108,11 +108,21 @@ internal sealed class ProcessRunner(SupervisorContext context)
         {
             return;
         }
+        await RespawnHeldAsync(process, () => process.Detached || process.Child is { HasExited: false },
+            restarts => $"Restarting {process.Name}, down when the supervisor's program was replaced (restart {restarts})").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Spawns a process again, the gate held by the caller (released here, the state saved), unless the
+    /// stack or the process is stopping or <paramref name="notWanted"/> says it is no longer to be restarted.
+    /// </summary>
+    private async Task RespawnHeldAsync(SupervisedProcess process, Func<bool> notWanted, Func<int, string> message)
+    {
         try
         {
-            if (context.Stopping || process.Stopping || process.Detached || process.Child is { HasExited: false }) return;
+            if (context.Stopping || process.Stopping || notWanted()) return;
             process.Restarts++;
-            Logs.Event($"Restarting {process.Name}, down when the supervisor's program was replaced (restart {process.Restarts})", "WARN");
+            Logs.Event(message(process.Restarts), "WARN");
             await SpawnAsync(process, context.Stopped).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.Stopped.IsCancellationRequested)
@@ -210,21 +220,8 @@ internal sealed class ProcessRunner(SupervisorContext context)
         {
             return; // stopped meanwhile: nothing to restart
         }
-        try
-        {
-            // Stopped meanwhile, replaced, or drained and forgotten (Apply): nothing to restart.
-            if (context.Stopping || process.Stopping || !ReferenceEquals(process.Child, crashed)) return;
-            process.Restarts++;
-            Logs.Event($"Restarting {process.Name} after a crash (restart {process.Restarts}, waited {decision.Delay.TotalSeconds:0.###} s)", "WARN");
-            await SpawnAsync(process, context.Stopped).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.Stopped.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            context.Gate.Release();
-            context.SaveState();
-        }
+        // Stopped meanwhile, replaced, or drained and forgotten (Apply): nothing to restart.
+        await RespawnHeldAsync(process, () => !ReferenceEquals(process.Child, crashed),
+            restarts => $"Restarting {process.Name} after a crash (restart {restarts}, waited {decision.Delay.TotalSeconds:0.###} s)").ConfigureAwait(false);
     }
 }
