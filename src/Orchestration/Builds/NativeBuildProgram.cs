@@ -15,20 +15,20 @@ public sealed class NativeBuildProgram(string rootDirectory)
 
     public string Binary => Path.Combine(Folder, "_build");
 
-    private string JitInputs => Path.Combine(rootDirectory, ".nuke", "temp", "bin", ".build-id");
+    private string JitBuildId => Path.Combine(rootDirectory, ".nuke", "temp", "bin", ".build-id");
 
-    private string PublishedInputs => Path.Combine(Folder, ".build-id");
+    private string PublishedBuildId => Path.Combine(Folder, ".build-id");
 
-    private string FailedInputs => Folder + ".failed";
+    private string FailedBuildId => Folder + ".failed";
 
     /// <summary>Whether the native program is published from the inputs the JIT program was compiled from.</summary>
-    public bool IsCurrent => File.Exists(Binary) && ReadOrNull(PublishedInputs) is { } published && published == ReadOrNull(JitInputs);
+    public bool IsCurrent => File.Exists(Binary) && ReadOrNull(PublishedBuildId) is { } published && published == ReadOrNull(JitBuildId);
 
-    /// <summary>Publishes unless current; null when it was. The inputs are read first: an edit made meanwhile leaves it stale.</summary>
+    /// <summary>Publishes unless current; null when it was. The compile's id is read first: an edit made meanwhile leaves it stale.</summary>
     public async Task<AotPublisher.Published?> EnsureAsync(AotPublisher publisher, string project, Action<string> log, CancellationToken cancellationToken)
     {
-        var inputs = ReadOrNull(JitInputs)
-            ?? throw new InvalidOperationException($"{JitInputs} is missing: run the build program through ./build.sh, which names each compile there.");
+        var buildId = ReadOrNull(JitBuildId)
+            ?? throw new InvalidOperationException($"{JitBuildId} is missing: run the build program through ./build.sh, which names each compile there.");
         if (IsCurrent) return null;
         PrivateDirectory.Create(Folder);
         AotPublisher.Published? published;
@@ -39,15 +39,15 @@ public sealed class NativeBuildProgram(string rootDirectory)
         }
         catch (BackendBuildException)
         {
-            AtomicFile.WriteAllText(FailedInputs, inputs);
+            AtomicFile.WriteAllText(FailedBuildId, buildId);
             throw;
         }
         // A new file under the name: a native program running now keeps the one it started from.
         var next = Binary + ".next";
         File.Copy(published.Binary, next, overwrite: true);
         File.Move(next, Binary, overwrite: true);
-        AtomicFile.WriteAllText(PublishedInputs, inputs);
-        File.Delete(FailedInputs);
+        AtomicFile.WriteAllText(PublishedBuildId, buildId);
+        File.Delete(FailedBuildId);
         return published;
     }
 
