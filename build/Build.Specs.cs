@@ -104,15 +104,25 @@ partial class Build
         .Executes(async ct =>
         {
             var urls = Deployment.Instances.Where(i => i.Index == 0).ToDictionary(i => i.Server.Name, i => i.Url);
+            var layout = SpecsLayout(NginxWorkersOrFail());
+            var folder = Path.GetRelativePath(Environment.CurrentDirectory, Deployment.Specs.Output);
+            var inputs = new SpecInputs(Deployment.Paths);
+            if (SpecInputs.Describe(Deployment, layout, BuiltBackends) is { } described && inputs.UpToDate(described))
+            {
+                Log.Information("Specs in {Folder}: up to date (the config and the backends' builds are what they were read from)", folder);
+                return;
+            }
             try
             {
-                var outcome = await new SpecRefresher(SpecsLayout(NginxWorkersOrFail()), line => Log.Information("{Line}", line)).RefreshAsync(urls, ct);
-                Log.Information("Specs in {Folder}: {Changed} file(s) changed{Clients} ({Ms:0} ms)", Path.GetRelativePath(Environment.CurrentDirectory, Deployment.Specs.Output),
+                var outcome = await new SpecRefresher(layout, line => Log.Information("{Line}", line)).RefreshAsync(urls, ct);
+                inputs.Record(() => SpecInputs.Describe(Deployment, layout, BuiltBackends));
+                Log.Information("Specs in {Folder}: {Changed} file(s) changed{Clients} ({Ms:0} ms)", folder,
                     outcome.Changes.Count, outcome.ClientsGenerated ? ", clients regenerated" : "", outcome.Elapsed.TotalMilliseconds);
             }
             catch (SpecException ex)
             {
                 // The stack serves without them: a backend without documents is still a backend.
+                inputs.Forget();
                 Log.Warning("Spec files not written: {Reason}", ex.Message);
             }
         });

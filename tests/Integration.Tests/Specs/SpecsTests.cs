@@ -70,6 +70,22 @@ public sealed class SpecsTests(SpecsStack fixture) : IClassFixture<SpecsStack>
     }
 
     [Fact]
+    public async Task A_Start_with_the_same_config_and_builds_skips_reading_the_documents_and_one_that_finds_a_spec_file_gone_writes_it_again()
+    {
+        await fixture.Stack.RunOkAsync("Stop");
+        var again = await fixture.Stack.RunOkAsync("Start");
+        Assert.True(again.Output.Contains("specs: up to date"), again.Output);
+
+        var file = Path.Combine(fixture.Specs, "datafeed", "v1", "openapi.json");
+        var original = File.ReadAllText(file);
+        File.Delete(file);
+        await fixture.Stack.RunOkAsync("Stop");
+        var rewritten = await fixture.Stack.RunOkAsync("Start");
+        Assert.Contains("specs: 1 file(s) changed", rewritten.Output);
+        Assert.Equal(original, File.ReadAllText(file));
+    }
+
+    [Fact]
     public async Task GenerateSpecs_check_agrees_with_what_Start_wrote_and_lists_an_operation_the_code_lost_as_breaking()
     {
         // Without starting anything (the backend run with --emit-specs), the same files as from the running instances.
