@@ -4,7 +4,13 @@
 # with every argument: ./build.sh [targets] [--parameter value ...]
 set -eo pipefail
 
-ROOT_DIR="$(cd "${BASH_SOURCE[0]%/*}" && pwd)"
+# The script's folder, as `cd DIR && pwd` names it, without the subshell's fork (every command pays it):
+# the builtin cd there and back.
+ROOT_DIR=.
+if [[ "${BASH_SOURCE[0]}" == */* ]]; then ROOT_DIR="${BASH_SOURCE[0]%/*}"; fi
+CDPATH='' cd "$ROOT_DIR"
+ROOT_DIR="$PWD"
+cd "$OLDPWD"
 BUILD_PROJECT="$ROOT_DIR/build/_build.csproj"
 BIN_DIR="$ROOT_DIR/.nuke/temp/bin"
 STAMP="$BIN_DIR/.inputs"
