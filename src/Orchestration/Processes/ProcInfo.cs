@@ -56,7 +56,7 @@ public sealed record ProcInfo(int Pid, int ParentPid, int ProcessGroup, int Sess
 
     /// <summary>
     /// True when the pid names a process that has not exited (zombies count as exited). Reads /proc/&lt;pid&gt;/stat
-    /// alone: WaitHealthy asks this of every instance every 50 ms, and Stop of every process every 20 ms.
+    /// alone: WaitHealthy asks this of every instance every 10-50 ms, and Stop of every process every 20 ms.
     /// </summary>
     public static bool IsRunning(int pid)
     {
