@@ -36,12 +36,13 @@ public sealed class GatewayMetricsTests
         await using var stack = new TestStack(TwoPythonInstances);
         await stack.RunOkAsync("Start");
         var control = new ControlClient(Path.Combine(stack.LocalDir, "supervisor.sock"));
-        // Start's own checks through the gateway are read by the supervisor on its next pass (every 250 ms):
-        // the baseline is taken once two looks 400 ms apart agree, so none of them counts as the load's.
+        // Start's own checks through the gateway reach the access log within 250 ms (nginx's buffer flush) and
+        // the supervisor on its next pass (every 250 ms): the baseline is taken once two looks 800 ms apart
+        // agree, so none of them counts as the load's.
         MetricsReport before;
         for (var look = (await control.SendAsync(new ControlRequest(ControlCommands.Metrics), TimeSpan.FromSeconds(5), CancellationToken.None))!.Metrics!; ; )
         {
-            await Task.Delay(400);
+            await Task.Delay(800);
             before = (await control.SendAsync(new ControlRequest(ControlCommands.Metrics), TimeSpan.FromSeconds(5), CancellationToken.None))!.Metrics!;
             if (before.Instances.Sum(i => i.Value.TotalRequests) == look.Instances.Sum(i => i.Value.TotalRequests)) break;
             look = before;

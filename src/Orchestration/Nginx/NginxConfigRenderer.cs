@@ -93,6 +93,7 @@ public static class NginxConfigRenderer
             ["pid"] = Quote(files.Pid),
             ["error_log"] = Quote(files.ErrorLog),
             ["access_log"] = Quote(files.AccessLog),
+            ["access_log_buffer"] = files.AccessLogBuffer,
             ["temp_paths"] = NginxDirectories.TempKinds.Select(k => Obj(("directive", k + "_temp_path"), ("path", Quote(Path.Combine(workers.TempRoot, k))))).ToList(),
             ["resolver"] = upstreams.Resolver,
             ["connect_timeout"] = options.ConnectTimeout,

@@ -70,3 +70,28 @@ public sealed class BenchmarkReportTests
         Assert.True(json["quick"]!.GetValue<bool>());
     }
 }
+
+public sealed class GatewayThroughputVerdictTests
+{
+    [Fact]
+    public void The_REST_row_carries_issue_13s_goal_and_the_health_row_none()
+    {
+        Assert.Equal([null, GatewayThroughputBenchmark.RestGoalRatio], GatewayThroughputBenchmark.Endpoints.Select(e => e.GoalRatio));
+        Assert.Equal(0.8, GatewayThroughputBenchmark.RestGoalRatio);
+    }
+
+    [Theory]
+    [InlineData(0.85, 0.8, "meets goal")]
+    [InlineData(0.8, 0.8, "meets goal")]
+    [InlineData(0.5, 0.8, "below goal by 0.30")]
+    public void A_ratio_is_judged_against_its_goal(double ratio, double goal, string verdict)
+    {
+        Assert.StartsWith(verdict, GatewayThroughputBenchmark.Verdict(ratio, goal));
+    }
+
+    [Fact]
+    public void A_row_without_a_goal_has_no_verdict()
+    {
+        Assert.Null(GatewayThroughputBenchmark.Verdict(0.9, null));
+    }
+}

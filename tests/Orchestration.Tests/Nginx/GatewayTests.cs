@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
@@ -39,6 +40,10 @@ public sealed class GatewayTests
             }
             var health = await GetJsonAsync(gateway, "/api/v1/core/health");
             Assert.Equal("/api/v1/core/health", health.GetProperty("path").GetString());
+            // nginx flushes the buffered access log within 250 ms (NginxFiles.FollowedBuffer).
+            var clock = Stopwatch.StartNew();
+            while (!(await File.ReadAllTextAsync(gateway.Config.Paths.NginxAccessLog)).Contains("upstream=127.0.0.1:", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(2))
+                await Task.Delay(50);
             Assert.Contains("upstream=127.0.0.1:", await File.ReadAllTextAsync(gateway.Config.Paths.NginxAccessLog));
         });
     }

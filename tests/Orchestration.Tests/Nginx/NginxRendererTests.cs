@@ -140,7 +140,7 @@ public sealed class NginxRendererTests
         var conf = Render("servers: {a: {port: 8001}}");
         Assert.Contains("pid \"/l/nginx.pid\";", conf);
         Assert.Contains("error_log \"/l/logs/nginx-error.log\" warn;", conf);
-        Assert.Contains("access_log \"/l/logs/nginx-access.log\" orchestration;", conf);
+        Assert.Contains("access_log \"/l/logs/nginx-access.log\" orchestration buffer=64k flush=250ms;", conf);
         foreach (var kind in NginxDirectories.TempKinds) Assert.Contains($"{kind}_temp_path \"/l/temp/{kind}\";", conf);
         Assert.Contains("server_tokens off;", conf);
         Assert.Matches("log_format orchestration [^;]*\\$upstream_addr[^;]*\\$upstream_response_time", conf);
