@@ -6,8 +6,8 @@ namespace Orchestration.Benchmarks;
 
 /// <summary>
 /// The floor under Start: the bundled backend alone, from process start to its first 200 on
-/// <c>/api/v1/core/health</c>, run directly on a free port (no build program, no supervisor, no nginx);
-/// optionally its idle memory (VmRSS 1 s after that first 200).
+/// <c>/api/v1/core/health</c>, run directly on a free port (no build program, no supervisor, no nginx),
+/// with the CPU time it used to get there; optionally its idle memory (VmRSS 1 s after that first 200).
 /// </summary>
 public sealed class BackendFloorBenchmark(BenchmarkContext context)
 {
@@ -18,24 +18,30 @@ public sealed class BackendFloorBenchmark(BenchmarkContext context)
     public async Task<Samples> MeasureAsync(string backendDll, CancellationToken cancellationToken) =>
         (await MeasureAsync([context.Dotnet, backendDll], idleMemory: false, cancellationToken).ConfigureAwait(false)).StartSeconds;
 
-    /// <summary>Start → healthy of the program <paramref name="command"/> (a JIT dll under dotnet, or a native binary), and its idle RSS in MB when asked.</summary>
-    public async Task<(Samples StartSeconds, Samples? IdleRssMb)> MeasureAsync(IReadOnlyList<string> command, bool idleMemory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Start → healthy of the program <paramref name="command"/> (a JIT dll under dotnet, or a native binary), the CPU
+    /// time (user + system, s) it had used at its first 200, and its idle RSS in MB when asked.
+    /// </summary>
+    public async Task<(Samples StartSeconds, Samples CpuSeconds, Samples? IdleRssMb)> MeasureAsync(IReadOnlyList<string> command, bool idleMemory, CancellationToken cancellationToken)
     {
         var times = new List<double>();
+        var cpu = new List<double>();
         var rss = new List<double>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         for (var run = 0; run < context.Runs; run++)
         {
-            var (time, mb) = await OnceAsync(command, http, run, idleMemory, cancellationToken).ConfigureAwait(false);
+            var (time, cpuSeconds, mb) = await OnceAsync(command, http, run, idleMemory, cancellationToken).ConfigureAwait(false);
             times.Add(time.TotalSeconds);
+            cpu.Add(cpuSeconds);
             if (mb is { } value) rss.Add(value);
         }
         context.Log($"backend floor ({Path.GetFileName(command[^1])}): {string.Join(", ", times.Select(t => $"{t:0.000} s"))}" +
+            $"; CPU to healthy {string.Join(", ", cpu.Select(c => $"{c * 1000:0} ms"))}" +
             (rss.Count > 0 ? $"; idle RSS {string.Join(", ", rss.Select(m => $"{m:0.0}"))} MB" : ""));
-        return (Samples.Of(times), rss.Count > 0 ? Samples.Of(rss) : null);
+        return (Samples.Of(times), Samples.Of(cpu), rss.Count > 0 ? Samples.Of(rss) : null);
     }
 
-    private async Task<(TimeSpan Healthy, double? IdleRssMb)> OnceAsync(IReadOnlyList<string> command, HttpClient http, int run, bool idleMemory, CancellationToken cancellationToken)
+    private async Task<(TimeSpan Healthy, double CpuSeconds, double? IdleRssMb)> OnceAsync(IReadOnlyList<string> command, HttpClient http, int run, bool idleMemory, CancellationToken cancellationToken)
     {
         var port = PortProbe.PickFree();
         var program = command[^1];
@@ -58,9 +64,11 @@ public sealed class BackendFloorBenchmark(BenchmarkContext context)
                 await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
             var healthy = clock.Elapsed;
-            if (!idleMemory) return (healthy, null);
+            // Read at once: what Start pays per instance (issue 18), robust to the machine's load unlike the wall time.
+            var cpu = BenchmarkStack.CpuSeconds(task.ProcessId);
+            if (!idleMemory) return (healthy, cpu, null);
             await Task.Delay(IdleAfter, cancellationToken).ConfigureAwait(false);
-            return (healthy, ProcInfo.Read(task.ProcessId) is { } info ? info.RssKb / 1024.0 : throw new BenchmarkException($"{program} exited while idle"));
+            return (healthy, cpu, ProcInfo.Read(task.ProcessId) is { } info ? info.RssKb / 1024.0 : throw new BenchmarkException($"{program} exited while idle"));
         }
         finally
         {

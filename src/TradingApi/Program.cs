@@ -1,6 +1,6 @@
 using TradingApi.Hosting;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(HostingExtensions.WithoutConfigReload(args));
 builder.AddTradingApi();
 var app = builder.Build();
 return app.RunTradingApi();

@@ -93,7 +93,7 @@ public sealed class BenchmarkTests
             Assert.All(scaling, r => Assert.True(Number(r, "start_median") > 0 && Number(r, "stop_median") > 0 && Number(r, "rss_total_mb") > 0, $"{r}"));
 
             var aotBackend = Rows(json, "aot_backend");
-            Assert.Equal(2, aotBackend.Count); // start → healthy and idle RSS, each with its goal and the JIT figure beside
+            Assert.Equal(3, aotBackend.Count); // start → healthy, CPU to healthy and idle RSS, each with its goal and the JIT figure beside
             Assert.All(aotBackend, r => Assert.True(Number(r, "aot_median") > 0 && Number(r, "jit_median") > 0 && Number(r, "goal") > 0, $"{r}"));
             var aotScaling = Rows(json, "aot_scaling");
             Assert.Equal([2.0, 4.0, 32.0], aotScaling.Select(r => Number(r, "instances")));

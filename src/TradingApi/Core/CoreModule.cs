@@ -32,7 +32,7 @@ public sealed class CoreModule : IModule
             .WithName("core_versions")
             .WithSummary("API versions served and the modules enabled on this instance");
 
-        group.MapOpenApi("/openapi.json");
+        group.MapOpenApiOnFirstRequest("/openapi.json");
 
         group.MapGet("/asyncapi.json", (ApiSettings settings, IServiceProvider services, IOptions<JsonOptions> json) =>
                 Results.Text(AsyncApiDocument.Build(settings, services, json.Value.SerializerOptions).ToJsonString(), "application/json"))

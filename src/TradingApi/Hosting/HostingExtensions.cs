@@ -28,6 +28,13 @@ public static class HostingExtensions
         options.TypeInfoResolverChain.Add(TradingApiJsonContext.Default);
     }
 
+    /// <summary>
+    /// The host's arguments with configuration reload off. The instance is configured by its environment
+    /// alone (there is no appsettings.json), but the default builder still watches the content root for
+    /// one: a file-system watcher and its thread in every instance (issue 18, docs/performance.md).
+    /// </summary>
+    public static string[] WithoutConfigReload(string[] args) => [.. args, "--hostBuilder:reloadConfigOnChange=false"];
+
     public static void AddTradingApi(this WebApplicationBuilder builder)
     {
         var logger = Logging.CreateLogger(Environment.GetEnvironmentVariable("LOG_LEVEL"));
