@@ -40,7 +40,9 @@ partial class Build
                 NativeMissing = nativeMissing,
                 RepoRoot = RootDirectory,
                 Dotnet = Dotnet,
-                BuildProgram = Path.Combine(AppContext.BaseDirectory, "_build.dll"),
+                // The JIT program's dll for its rows: this one's when it runs JIT, the one beside it when it runs native.
+                BuildProgram = File.Exists(Path.Combine(AppContext.BaseDirectory, "_build.dll")) ? Path.Combine(AppContext.BaseDirectory, "_build.dll")
+                    : Orchestration.Builds.NativeBuildProgram.JitBeside() ?? throw new TargetFailedException("The JIT build program is not beside the native one: run ./build.sh Benchmark"),
                 Quick = Quick,
                 Only = only,
                 JsonOutput = BenchmarkOutput is null ? BenchmarkSuite.DefaultJsonPath(RootDirectory) : Path.GetFullPath(BenchmarkOutput, Environment.CurrentDirectory),
