@@ -7,10 +7,16 @@ namespace Orchestration.IO;
 /// </summary>
 public static class DirectoryMirror
 {
-    public static void Copy(string from, string to)
+    /// <param name="removeOthers">Also deletes the files of <paramref name="to"/> that <paramref name="from"/> does not
+    /// have, for a copy nobody runs from yet: what is left there from another program would make it another program.</param>
+    public static void Copy(string from, string to, bool removeOthers = false)
     {
         var fromFull = Path.GetFullPath(from);
         var toFull = Path.GetFullPath(to);
+        if (removeOthers && Directory.Exists(toFull))
+            foreach (var stale in Directory.EnumerateFiles(toFull, "*", SearchOption.AllDirectories)
+                         .Where(f => !File.Exists(Path.Combine(fromFull, Path.GetRelativePath(toFull, f)))).ToList())
+                File.Delete(stale);
         foreach (var source in Directory.EnumerateFiles(fromFull, "*", SearchOption.AllDirectories))
         {
             if (source.StartsWith(toFull + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue; // a copy inside its original

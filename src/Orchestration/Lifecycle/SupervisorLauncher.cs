@@ -30,7 +30,9 @@ public sealed class SupervisorLauncher(LocalPaths paths, string? host, string pr
         PrivateDirectory.Create(paths.Logs);
         var planPath = paths.Plan;
         plan.Save(planPath);
-        DirectoryMirror.Copy(programDirectory, ProgramCopy);
+        // Exact: a copy that kept another build's files (the JIT program's beside the native one's) would
+        // never have this program's stamp, and every Restart would replace the supervisor in place for nothing.
+        DirectoryMirror.Copy(programDirectory, ProgramCopy, removeOthers: true);
         var console = Path.Combine(paths.Logs, "supervisor.console.log");
         var start = new ProcessStartInfo("/bin/sh")
         {

@@ -100,6 +100,23 @@ public sealed class HandOverTests
     }
 
     [Fact]
+    public void A_supervisor_copy_made_exact_drops_another_builds_files_and_has_the_programs_stamp_again()
+    {
+        using var dir = new TempDir();
+        dir.Write("jit/_build.dll", "jit program");
+        dir.Write("jit/BuildGraph.dll", "engine");
+        dir.Write("native/_build", "native program");
+        var copy = Path.Combine(dir.Path, "copy");
+        Orchestration.IO.DirectoryMirror.Copy(Path.Combine(dir.Path, "jit"), copy);
+        Orchestration.IO.DirectoryMirror.Copy(Path.Combine(dir.Path, "native"), copy);
+        Assert.NotEqual(SupervisorProgram.StampOf(Path.Combine(dir.Path, "native")), SupervisorProgram.StampOf(copy)); // what the launcher did before
+
+        Orchestration.IO.DirectoryMirror.Copy(Path.Combine(dir.Path, "native"), copy, removeOthers: true);
+        Assert.Equal(SupervisorProgram.StampOf(Path.Combine(dir.Path, "native")), SupervisorProgram.StampOf(copy));
+        Assert.Equal(["_build"], Directory.GetFiles(copy).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Status_says_when_the_supervisor_replaced_its_program_and_how_long_the_hand_over_took()
     {
         var now = DateTimeOffset.Parse("2026-12-01T15:10:05+00:00");
