@@ -14,7 +14,7 @@ namespace Orchestration.Nginx;
 public static partial class NginxVersion
 {
     public static readonly Version ErrorLogFlagSince = new(1, 19, 5);
-    private static readonly ConcurrentDictionary<string, Version?> Cache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Task<Version?>> Cache = new(StringComparer.Ordinal);
 
     /// <summary>Parses <c>nginx version: nginx/1.22.1</c> (or openresty/...); null when there is no version.</summary>
     public static Version? Parse(string versionOutput)
@@ -26,16 +26,20 @@ public static partial class NginxVersion
     /// <summary>True when the binary accepts <c>-e</c>; unknown versions are assumed recent.</summary>
     public static bool SupportsErrorLogFlag(Version? version) => version is null || version >= ErrorLogFlagSince;
 
-    /// <summary>Runs <c>nginx -v</c> once per binary path and remembers the answer.</summary>
-    public static async Task<Version?> ProbeAsync(string nginxBinary, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <c>nginx -v</c> once per binary path and remembers the answer; the first call starts it, so
+    /// a caller that knows it will need the answer can start it early and await it later (Start runs it
+    /// beside <c>nginx -t</c>).
+    /// </summary>
+    public static Task<Version?> ProbeAsync(string nginxBinary, CancellationToken cancellationToken) =>
+        Cache.GetOrAdd(nginxBinary, RunAsync).WaitAsync(cancellationToken);
+
+    private static async Task<Version?> RunAsync(string nginxBinary)
     {
-        if (Cache.TryGetValue(nginxBinary, out var known)) return known;
         var argv = NginxCommands.Version(nginxBinary);
         var result = await Cli.Wrap(argv[0]).WithArguments(argv.Skip(1))
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
-        var version = Parse(result.StandardError + result.StandardOutput);
-        Cache[nginxBinary] = version;
-        return version;
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(CancellationToken.None).ConfigureAwait(false);
+        return Parse(result.StandardError + result.StandardOutput);
     }
 
     /// <summary>Since 1.25.1 HTTP/2 is <c>http2 on;</c>; before, a parameter of <c>listen</c>.</summary>
