@@ -5,8 +5,9 @@ using Orchestration.Processes;
 namespace Orchestration.Benchmarks;
 
 /// <summary>
-/// The floor under Start: the bundled backend alone, from process start to its first 200 on
-/// <c>/api/v1/core/health</c>, run directly on a free port (no build program, no supervisor, no nginx),
+/// The floor under Start: the bundled backend alone (or the layout's instances started at once), from
+/// process start to the first 200 on <c>/api/v1/core/health</c>, run directly on free ports (no build
+/// program, no supervisor, no nginx),
 /// with the CPU time it used to get there; optionally its idle memory (VmRSS 1 s after that first 200).
 /// </summary>
 public sealed class BackendFloorBenchmark(BenchmarkContext context)
@@ -41,27 +42,54 @@ public sealed class BackendFloorBenchmark(BenchmarkContext context)
         return (Samples.Of(times), Samples.Of(cpu), rss.Count > 0 ? Samples.Of(rss) : null);
     }
 
-    private async Task<(TimeSpan Healthy, double CpuSeconds, double? IdleRssMb)> OnceAsync(IReadOnlyList<string> command, HttpClient http, int run, bool idleMemory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Start → every one healthy of several instances of <c>dotnet backendDll</c> started at once, one per
+    /// module list (Start's own floor: the default layout starts two, which share the machine's cores).
+    /// </summary>
+    public async Task<Samples> MeasureTogetherAsync(string backendDll, IReadOnlyList<string> moduleLists, CancellationToken cancellationToken)
     {
-        var port = PortProbe.PickFree();
+        var times = new List<double>();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        for (var run = 0; run < context.Runs; run++)
+            times.Add((await OnceAsync([context.Dotnet, backendDll], moduleLists, http, run, idleMemory: false, cancellationToken).ConfigureAwait(false)).Healthy.TotalSeconds);
+        context.Log($"backend floor, {moduleLists.Count} instances at once: {string.Join(", ", times.Select(t => $"{t:0.000} s"))}");
+        return Samples.Of(times);
+    }
+
+    private Task<(TimeSpan Healthy, double CpuSeconds, double? IdleRssMb)> OnceAsync(IReadOnlyList<string> command, HttpClient http, int run, bool idleMemory, CancellationToken cancellationToken) =>
+        OnceAsync(command, ["core,broker"], http, run, idleMemory, cancellationToken);
+
+    /// <returns>When the last instance answered, the first one's CPU at that moment and, when asked, its idle RSS.</returns>
+    private async Task<(TimeSpan Healthy, double CpuSeconds, double? IdleRssMb)> OnceAsync(IReadOnlyList<string> command, IReadOnlyList<string> moduleLists,
+        HttpClient http, int run, bool idleMemory, CancellationToken cancellationToken)
+    {
         var program = command[^1];
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = Stopwatch.StartNew();
-        var task = CliWrap.Cli.Wrap(command[0]).WithArguments(command.Skip(1))
-            .WithEnvironmentVariables(e => e.Set("ENABLED_MODULES", "core,broker").Set("INSTANCE_NAME", $"bench-floor-{run}")
-                .Set("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"))
-            .WithStandardOutputPipe(PipeTarget.Null).WithStandardErrorPipe(PipeTarget.Null)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(kill.Token);
+        var instances = moduleLists.Select((modules, i) =>
+        {
+            var port = PortProbe.PickFree();
+            var task = CliWrap.Cli.Wrap(command[0]).WithArguments(command.Skip(1))
+                .WithEnvironmentVariables(e => e.Set("ENABLED_MODULES", modules).Set("INSTANCE_NAME", $"bench-floor-{run}-{i}")
+                    .Set("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"))
+                .WithStandardOutputPipe(PipeTarget.Null).WithStandardErrorPipe(PipeTarget.Null)
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(kill.Token);
+            return (Task: task, Url: $"http://127.0.0.1:{port}/api/v1/core/health");
+        }).ToList();
+        var task = instances[0].Task;
         try
         {
-            var url = $"http://127.0.0.1:{port}/api/v1/core/health";
-            while (true)
+            var pending = instances.ToList();
+            while (pending.Count > 0)
             {
-                if (task.Task.IsCompleted) throw new BenchmarkException($"{program} exited with {(await task).ExitCode} before it was healthy");
-                if (clock.Elapsed > HealthyWithin) throw new BenchmarkException($"{program} was not healthy on {url} within {HealthyWithin.TotalSeconds} s");
-                if (await IsHealthyAsync(http, url, cancellationToken).ConfigureAwait(false)) break;
-                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+                foreach (var (child, url) in pending.ToList())
+                {
+                    if (child.Task.IsCompleted) throw new BenchmarkException($"{program} exited with {(await child).ExitCode} before it was healthy");
+                    if (clock.Elapsed > HealthyWithin) throw new BenchmarkException($"{program} was not healthy on {url} within {HealthyWithin.TotalSeconds} s");
+                    if (await IsHealthyAsync(http, url, cancellationToken).ConfigureAwait(false)) pending.RemoveAll(p => p.Url == url);
+                }
+                if (pending.Count > 0) await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
             var healthy = clock.Elapsed;
             // Read at once: what Start pays per instance (issue 18), robust to the machine's load unlike the wall time.
@@ -72,14 +100,17 @@ public sealed class BackendFloorBenchmark(BenchmarkContext context)
         }
         finally
         {
-            Posix.Kill(task.ProcessId, Posix.SIGTERM);
-            kill.CancelAfter(TimeSpan.FromSeconds(5)); // SIGKILL when it does not leave after SIGTERM
-            try
+            foreach (var (child, _) in instances) Posix.Kill(child.ProcessId, Posix.SIGTERM);
+            kill.CancelAfter(TimeSpan.FromSeconds(5)); // SIGKILL when one does not leave after SIGTERM
+            foreach (var (child, _) in instances)
             {
-                await task;
-            }
-            catch (OperationCanceledException)
-            {
+                try
+                {
+                    await child;
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
         }
     }

@@ -33,11 +33,16 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
         var errors = new List<string>();
 
         var backend = await new BackendBuilder(context.Dotnet).EnsureBuiltAsync(context.BundledProject, cancellationToken).ConfigureAwait(false);
-        Samples? floor = null;
+        Samples? floor = null, layoutFloor = null;
         string? floorError = null;
         try
         {
-            if (context.Wants("lifecycle")) floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
+            if (context.Wants("lifecycle"))
+            {
+                floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
+                // The default layout's two instances, as Start starts them: at once, on the same cores.
+                layoutFloor = await new BackendFloorBenchmark(context).MeasureTogetherAsync(backend.TargetPath, ["core,broker", "core,datafeed"], cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (BenchmarkException ex)
         {
@@ -51,7 +56,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
             await Measure("lifecycle", errors, sections, async () =>
             {
                 var lifecycle = new LifecycleBenchmark(context);
-                return lifecycle.Section(await lifecycle.MeasureAsync(stack, cancellationToken).ConfigureAwait(false), floor, floorError);
+                return lifecycle.Section(await lifecycle.MeasureAsync(stack, cancellationToken).ConfigureAwait(false), floor, layoutFloor, floorError);
             }).ConfigureAwait(false);
             // Memory's Start is what throughput, availability and crash measure on: it runs when any of them is wanted.
             var started = await Measure("memory", errors, sections, async () =>

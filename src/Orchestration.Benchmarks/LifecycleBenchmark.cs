@@ -50,7 +50,8 @@ public sealed class LifecycleBenchmark(BenchmarkContext context)
         return times.ToDictionary(t => t.Key, t => Samples.Of(t.Value));
     }
 
-    public BenchmarkSection Section(Measured measured, Samples? floor, string? floorMissing)
+    /// <param name="layoutFloor">The layout's instances started at once → all healthy: what Start cannot beat on these cores.</param>
+    public BenchmarkSection Section(Measured measured, Samples? floor, Samples? layoutFloor, string? floorMissing)
     {
         var program = context.NativeProgram is null ? $"JIT build program ({context.NativeMissing})" : "native build program";
         var rows = Commands.Select(c =>
@@ -67,16 +68,19 @@ public sealed class LifecycleBenchmark(BenchmarkContext context)
             values["python"] = c.PythonSeconds;
             if (measured.Jit?[c.Target] is { } jit) values["jit"] = jit.Median;
             var verdict = goal is not { } g ? "no goal: the floor was not measured" : s.Median <= g ? "meets goal" : $"over goal by {s.Median - g:0.00} s";
+            if (c.Target == "Start" && layoutFloor is not null) verdict += $"; {s.Median - layoutFloor.Median:0.00} s over the two instances' floor";
             return new BenchmarkRow(c.Target, values, verdict);
         }).ToList();
         var floorValues = floor?.Spread() ?? new Dictionary<string, double?>();
         rows.Add(new BenchmarkRow("floor: bundled backend alone, process start → healthy", floorValues,
             floorMissing ?? "dotnet TradingApi.dll (core,broker) on a free port, /core/health polled every 5 ms"));
+        rows.Add(new BenchmarkRow("floor: the layout's two instances started at once → both healthy", layoutFloor?.Spread() ?? new Dictionary<string, double?>(),
+            floorMissing ?? "core,broker and core,datafeed, as Start starts them: on the same cores at once"));
         return new BenchmarkSection("lifecycle", $"Lifecycle wall time (s), through the {program} as a user runs it",
         [
             new("median", "median s"), new("min", "min s"), new("max", "max s"), new("runs", "runs", "0"),
             new("goal", "goal s", "0.00"), new("jit", "JIT program s (same run)", "0.00"), new("python", "Python tool s (measured elsewhere)", "0.00"),
         ], rows, "Default layout (broker + datafeed, one instance each), backend already built. Each cycle: Start, Status, Restart, Stop. " +
-            $"Goals: Start ≤ floor + {StartOverFloorSeconds} s, Restart ≤ {RestartOverStart} × Start. The Python tool's figures come from issue 13's side-by-side run, not this one.");
+            $"Goals: Start ≤ floor (one instance alone, as issue 13 states it) + {StartOverFloorSeconds} s, Restart ≤ {RestartOverStart} × Start. The Python tool's figures come from issue 13's side-by-side run, not this one.");
     }
 }

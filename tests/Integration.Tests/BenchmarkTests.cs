@@ -48,7 +48,9 @@ public sealed class BenchmarkTests
                 Assert.True(Number(row, "median") > 0, $"{target}: {row}");
                 Assert.Equal(1, Number(row, "runs"));
             }
-            Assert.True(Number(lifecycle.Single(r => Name(r).StartsWith("floor")), "median") > 0);
+            Assert.True(Number(lifecycle.Single(r => Name(r).StartsWith("floor: bundled backend alone")), "median") > 0);
+            Assert.True(Number(lifecycle.Single(r => Name(r).StartsWith("floor: the layout's two instances")), "median") > 0);
+            Assert.Contains("over the two instances' floor", lifecycle.Single(r => Name(r) == "Start").ToJsonString());
 
             var memory = Rows(json, "memory");
             Assert.Contains(memory, r => Name(r) == "supervisor");
