@@ -50,7 +50,7 @@ public sealed class BenchmarkTests
             }
             Assert.True(Number(lifecycle.Single(r => Name(r).StartsWith("floor: bundled backend alone")), "median") > 0);
             Assert.True(Number(lifecycle.Single(r => Name(r).StartsWith("floor: the layout's two instances")), "median") > 0);
-            Assert.Contains("over the two instances' floor", lifecycle.Single(r => Name(r) == "Start").ToJsonString());
+            Assert.Contains("over the two instances' floor", lifecycle.Single(r => Name(r) == "Start")["note"]!.GetValue<string>());
 
             var memory = Rows(json, "memory");
             Assert.Contains(memory, r => Name(r) == "supervisor");
