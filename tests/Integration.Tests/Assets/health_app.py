@@ -35,5 +35,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+server = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), Handler)  # bound and listening from here
 print(f"listening on {PORT}", flush=True)
-http.server.ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
+server.serve_forever()
