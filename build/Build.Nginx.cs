@@ -48,7 +48,7 @@ partial class Build
             var workers = NginxWorkersOrFail();
             var binary = NginxBinary ?? NginxLocator.Find(Deployment.Nginx.Binary);
             // Start's plan needs nginx's version (nginx -v): it runs beside rendering and nginx -t instead of after them.
-            var versionProbe = NginxBinary is null ? null : NginxVersion.ProbeAsync(NginxBinary, CancellationToken.None); // awaited through its cache by the plan
+            if (NginxBinary is not null) NginxVersion.StartProbe(NginxBinary);
             // Only a TLS listener says http2; without one, Start spares itself running nginx -V.
             var http2 = binary is null || Deployment.Nginx.Tls is null ? Http2Syntax.None : NginxVersion.Http2(await NginxVersion.ProbeBuildAsync(binary, ct));
             var text = NginxConfigRenderer.Render(Deployment, new NginxRenderOptions

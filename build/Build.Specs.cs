@@ -115,7 +115,7 @@ partial class Build
             try
             {
                 var outcome = await new SpecRefresher(layout, line => Log.Information("{Line}", line)).RefreshAsync(urls, ct);
-                inputs.Record(() => SpecInputs.Describe(Deployment, layout, BuiltBackends));
+                inputs.Record(SpecInputs.Describe(Deployment, layout, BuiltBackends));
                 Log.Information("Specs in {Folder}: {Changed} file(s) changed{Clients} ({Ms:0} ms)", folder,
                     outcome.Changes.Count, outcome.ClientsGenerated ? ", clients regenerated" : "", outcome.Elapsed.TotalMilliseconds);
             }

@@ -7,8 +7,7 @@ namespace Orchestration.Benchmarks;
 /// <summary>
 /// The floor under Start: the bundled backend alone (or the layout's instances started at once), from
 /// process start to the first 200 on <c>/api/v1/core/health</c>, run directly on free ports (no build
-/// program, no supervisor, no nginx),
-/// with the CPU time it used to get there; optionally its idle memory (VmRSS 1 s after that first 200).
+/// program, no supervisor, no nginx), with the CPU time it used to get there; optionally its idle memory (VmRSS 1 s after that first 200).
 /// </summary>
 public sealed class BackendFloorBenchmark(BenchmarkContext context)
 {
@@ -31,7 +30,7 @@ public sealed class BackendFloorBenchmark(BenchmarkContext context)
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         for (var run = 0; run < context.Runs; run++)
         {
-            var (time, cpuSeconds, mb) = await OnceAsync(command, http, run, idleMemory, cancellationToken).ConfigureAwait(false);
+            var (time, cpuSeconds, mb) = await OnceAsync(command, ["core,broker"], http, run, idleMemory, cancellationToken).ConfigureAwait(false);
             times.Add(time.TotalSeconds);
             cpu.Add(cpuSeconds);
             if (mb is { } value) rss.Add(value);
@@ -55,9 +54,6 @@ public sealed class BackendFloorBenchmark(BenchmarkContext context)
         context.Log($"backend floor, {moduleLists.Count} instances at once: {string.Join(", ", times.Select(t => $"{t:0.000} s"))}");
         return Samples.Of(times);
     }
-
-    private Task<(TimeSpan Healthy, double CpuSeconds, double? IdleRssMb)> OnceAsync(IReadOnlyList<string> command, HttpClient http, int run, bool idleMemory, CancellationToken cancellationToken) =>
-        OnceAsync(command, ["core,broker"], http, run, idleMemory, cancellationToken);
 
     /// <returns>When the last instance answered, the first one's CPU at that moment and, when asked, its idle RSS.</returns>
     private async Task<(TimeSpan Healthy, double CpuSeconds, double? IdleRssMb)> OnceAsync(IReadOnlyList<string> command, IReadOnlyList<string> moduleLists,

@@ -34,6 +34,9 @@ public static partial class NginxVersion
     public static Task<Version?> ProbeAsync(string nginxBinary, CancellationToken cancellationToken) =>
         Cache.GetOrAdd(nginxBinary, RunAsync).WaitAsync(cancellationToken);
 
+    /// <summary>Starts the probe now, for a <see cref="ProbeAsync"/> later that then finds it done or under way.</summary>
+    public static void StartProbe(string nginxBinary) => Cache.GetOrAdd(nginxBinary, RunAsync);
+
     private static async Task<Version?> RunAsync(string nginxBinary)
     {
         var argv = NginxCommands.Version(nginxBinary);

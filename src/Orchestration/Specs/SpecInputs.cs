@@ -38,10 +38,10 @@ public sealed class SpecInputs(LocalPaths paths)
     /// <summary>True when the last recorded refresh had exactly these inputs and left the spec files as they are now.</summary>
     public bool UpToDate(string description) => File.Exists(StampPath) && File.ReadAllText(StampPath) == description;
 
-    /// <summary>Records a refresh; <paramref name="describe"/> runs after it, so the stamp holds the files it wrote.</summary>
-    public void Record(Func<string?> describe)
+    /// <summary>Records a refresh: <paramref name="description"/> is taken after it, so it holds the files it wrote (null: nothing to record).</summary>
+    public void Record(string? description)
     {
-        if (describe() is { } description) AtomicFile.WriteAllText(StampPath, description);
+        if (description is not null) AtomicFile.WriteAllText(StampPath, description);
         else Forget();
     }
 
