@@ -36,7 +36,7 @@ public sealed class BenchmarkStack : IAsyncDisposable
 
     /// <summary>
     /// The default layout of dev-config.yaml (broker: core+broker, datafeed: core+datafeed, one instance each,
-    /// reload on) on free ports. Ports[1] is broker-0, Ports[2] datafeed-0 (with room to scale datafeed to 3).
+    /// reload on, socket hand-off on) on free ports. Ports[1] is broker-0, Ports[2] datafeed-0 (with room to scale datafeed to 3).
     /// </summary>
     public static BenchmarkStack Default(BenchmarkContext context) => Create(context, [1, 1, 3], p => $"""
         # Benchmark stack: the layout of dev-config.yaml on free ports.
@@ -51,11 +51,13 @@ public sealed class BenchmarkStack : IAsyncDisposable
             instances: 1
             modules: [core, broker]
             reload: true
+            socket_handoff: true
           datafeed:
             port: {p[2]}
             instances: 1
             modules: [core, datafeed]
             reload: true
+            socket_handoff: true
         websocket:
           routing_strategy: "path"
           query_param_name: "type"
@@ -106,12 +108,14 @@ public sealed class BenchmarkStack : IAsyncDisposable
             modules: [core, broker]
             reload: false
             publish: {publish}
+            socket_handoff: true
           datafeed:
             port: {p[2]}
             instances: {perServer}
             modules: [core, datafeed]
             reload: false
             publish: {publish}
+            socket_handoff: true
         websocket_routes:
           broker: broker
           datafeed: datafeed

@@ -8,7 +8,7 @@ public static class Configs
     /// JIT unless asked: these tests are about the manager, and NativeAotTests covers the native binary
     /// (publish: auto would run it, and the first Start of a run would pay the AOT compile).
     /// </summary>
-    public static string Default(TestPorts p, int brokerInstances = 1, string strategy = "path", string publish = "jit") => $"""
+    public static string Default(TestPorts p, int brokerInstances = 1, string strategy = "path", string publish = "jit", bool socketHandOff = false) => $"""
         api_base_url: "/api/v1"
         nginx:
           port: {p.Gateway}
@@ -19,12 +19,14 @@ public static class Configs
             modules: [core, broker]
             reload: false
             publish: {publish}
+            socket_handoff: {(socketHandOff ? "true" : "false")}
           datafeed:
             port: {p[2]}
             instances: 1
             modules: [core, datafeed]
             reload: false
             publish: {publish}
+            socket_handoff: {(socketHandOff ? "true" : "false")}
         websocket:
           routing_strategy: {strategy}
           query_param_name: type

@@ -71,6 +71,69 @@ public sealed class RollingRestartTests
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
+    [Fact]
+    public async Task With_socket_handoff_Restart_starts_each_instance_once_on_its_own_port_and_no_request_fails_through_the_gateway_or_directly()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p, brokerInstances: 2, socketHandOff: true));
+        await stack.RunOkAsync("Start");
+        var before = stack.State!.Processes.ToDictionary(p => p.Name, p => p.Pid);
+        var logged = stack.UnifiedLines.Count();
+
+        RunResult? restart = null;
+        LoadResult? gateway = null;
+        // Straight to broker-0's port as well: with the socket handed over, that port never closes.
+        var direct = await new LoadGenerator($"http://127.0.0.1:{stack.Ports[1]}/api/v1/broker/health", workers: 2).RunDuringAsync(
+            async _ => gateway = await new LoadGenerator($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health", workers: 2).RunDuringAsync(
+                async _ => restart = await stack.RunOkAsync("Restart"), TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.3), CancellationToken.None),
+            TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None);
+        Assert.True(gateway!.Failed == 0, $"{gateway.Failed} of {gateway.Requests} requests through the gateway failed: {gateway.DescribeKinds()}\n{restart}");
+        Assert.True(direct.Failed == 0, $"{direct.Failed} of {direct.Requests} requests straight to port {stack.Ports[1]} failed: {direct.DescribeKinds()}\n{restart}");
+        Assert.True(gateway.Requests > 50 && direct.Requests > 50, $"only {gateway.Requests} and {direct.Requests} requests were sent");
+
+        var after = stack.State!.Processes.ToDictionary(p => p.Name, p => p);
+        var events = stack.UnifiedLines.Skip(logged).ToList();
+        foreach (var (name, port) in new[] { ("broker-0", stack.Ports[1]), ("broker-1", stack.Ports[1] + 1), ("datafeed-0", stack.Ports[2]) })
+        {
+            Assert.NotEqual(before[name], after[name].Pid);
+            Assert.Equal(port, after[name].Port);
+            Assert.Equal(1, after[name].Restarts);
+            Assert.False(ProcInfo.IsRunning(before[name]), $"the old {name} (pid {before[name]}) must be gone");
+            // One start, not a start on the spare port and another back on the configured one.
+            Assert.Single(events, l => l.Contains($"Started {name} (pid", StringComparison.Ordinal));
+            Assert.Single(events, l => l.Contains($"{name} now runs pid {after[name].Pid} on port {port} (its listening socket handed over)", StringComparison.Ordinal));
+            // The port answers from the new program, and it holds the listening socket it was handed.
+            Assert.Equal(after[name].Pid, PortOwners.Find(port).Single().Pid);
+        }
+        Assert.Equal(before["nginx"], after["nginx"].Pid);
+        Assert.False(events.Any(l => l.Contains("cannot be handed over", StringComparison.Ordinal)), string.Join('\n', events));
+    }
+
+    [Fact]
+    public async Task With_socket_handoff_an_open_WebSocket_is_closed_once_by_a_Restart_and_its_reconnection_stays_open()
+    {
+        await using var stack = new TestStack(p => Configs.Default(p, socketHandOff: true));
+        await stack.RunOkAsync("Start");
+        var url = new Uri($"ws://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/ws");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(url, timeout.Token);
+
+        var restart = stack.RunAsync("Restart", "--server", "broker");
+        var buffer = new byte[4096];
+        WebSocketReceiveResult received;
+        do received = await socket.ReceiveAsync(buffer, timeout.Token);
+        while (received.MessageType != WebSocketMessageType.Close);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, socket.CloseStatus);
+        using var again = new ClientWebSocket();
+        await again.ConnectAsync(url, timeout.Token);
+        var result = await restart;
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        // The instance does not move again after the Restart: the reconnected socket is still open and answers.
+        Assert.Contains("pong", await PingAsync(again, timeout.Token));
+        Assert.Equal(WebSocketState.Open, again.State);
+    }
+
     private static async Task<string> PingAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         await socket.SendAsync("{\"type\":\"ping\"}"u8.ToArray(), WebSocketMessageType.Text, true, cancellationToken);

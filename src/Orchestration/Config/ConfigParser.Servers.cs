@@ -4,7 +4,7 @@ namespace Orchestration.Config;
 
 internal sealed partial class ConfigParser
 {
-    private static readonly string[] ServerKeys = ["port", "instances", "modules", "reload", "publish", "command", "project", "env", "watch"];
+    private static readonly string[] ServerKeys = ["port", "instances", "modules", "reload", "publish", "socket_handoff", "command", "project", "env", "watch"];
     private const string ServersFix = "write servers: followed by one indented block per server, e.g. broker: {port: 8001, modules: [core, broker]}.";
 
     private List<ServerConfig> ReadServers(YamlSection root)
@@ -54,6 +54,11 @@ internal sealed partial class ConfigParser
             diagnostics.Error(server.Child("project"), "a server runs either a command or a .NET project, not both.", "remove project or command.", atKey: true);
 
         var reload = server.Bool("reload") ?? true;
+        var handOff = server.Bool("socket_handoff") ?? false;
+        if (handOff && command is not null)
+            diagnostics.Error(server.Child("socket_handoff"),
+                $"socket_handoff: true is for .NET projects (Kestrel takes the handed sockets with UseSystemd()), and servers.{name} runs a command, which is started with its port in its argv.",
+                $"remove servers.{name}.socket_handoff; its replacements start on the spare port and move back.", atKey: true);
         return new ServerConfig
         {
             Name = name,
@@ -62,6 +67,7 @@ internal sealed partial class ConfigParser
             Modules = ReadModules(name, server, bundled: command is null && !server.Has("project")),
             Reload = reload,
             Publish = ReadPublish(name, server, reload, isCommand: command is not null),
+            SocketHandOff = handOff && command is null,
             Command = command,
             Project = command is null ? project ?? options.BundledProject : null,
             Env = ReadEnv(server),

@@ -144,6 +144,14 @@ public sealed record ServerConfig
     /// <summary>How a .NET project is built to run (<c>publish:</c>); see <see cref="PublishMode"/>.</summary>
     public PublishMode Publish { get; init; } = PublishMode.Auto;
 
+    /// <summary>
+    /// <c>socket_handoff:</c> a replacement (rolling Restart, watch reload, Apply) takes over the
+    /// instance's own listening socket (systemd's LISTEN_FDS) instead of starting on the spare port
+    /// and moving back: one start per instance. The project must accept handed sockets (Kestrel:
+    /// <c>UseSystemd()</c>, as the bundled TradingApi does).
+    /// </summary>
+    public bool SocketHandOff { get; init; }
+
     /// <summary>argv of a custom backend with placeholders {port} {name} {instance} {modules}; null runs <see cref="Project"/>.</summary>
     public IReadOnlyList<string>? Command { get; init; }
 

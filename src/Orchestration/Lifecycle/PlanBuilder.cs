@@ -26,6 +26,7 @@ public static class PlanBuilder
             Process = InstanceProcess(config, i, builtBackends, dotnet),
             ArgvTemplate = i.Server.Command is null ? null : CommandTemplate.Expand(i, port: "{port}"),
             SparePort = spares?.GetValueOrDefault(i.Name) ?? 0,
+            SocketHandOff = i.Server.SocketHandOff,
             Build = builtBackends.TryGetValue(i.Server.Name, out var dll) && i.Server.Command is null ? BuildStamp(dll) : null,
         }).ToList();
         return new SupervisorPlan

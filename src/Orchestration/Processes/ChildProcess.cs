@@ -37,6 +37,7 @@ public sealed class ChildProcess
     private readonly TaskCompletionSource<ChildExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PipeLines? _stdout;
     private PipeLines? _stderr;
+    private string[] _launchers = ["setsid"];
 
     private ChildProcess(ProcessSpec spec, Process? process)
     {
@@ -58,7 +59,14 @@ public sealed class ChildProcess
     /// <summary>Its own group: <c>setsid</c> makes the child a session and group leader.</summary>
     public int ProcessGroup => Pid;
 
-    public static ChildProcess Start(ProcessSpec spec, Action<string> onLine)
+    /// <summary>
+    /// Every start goes through here, one at a time: while <see cref="HandedSockets"/> are made
+    /// inheritable for one child, no other child may be started and inherit them too.
+    /// </summary>
+    private static readonly object SpawnGate = new();
+
+    /// <param name="sockets">Listening sockets the child takes over (a replacement instance); null for none.</param>
+    public static ChildProcess Start(ProcessSpec spec, Action<string> onLine, HandedSockets? sockets = null)
     {
         var start = new ProcessStartInfo("setsid")
         {
@@ -68,19 +76,34 @@ public sealed class ChildProcess
             RedirectStandardInput = false,
             WorkingDirectory = spec.WorkingDirectory,
         };
+        if (sockets is not null)
+        {
+            // bash, not sh: dash cannot name a descriptor above 9.
+            start.ArgumentList.Add("/bin/bash");
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(sockets.LauncherScript());
+        }
         foreach (var arg in spec.Argv) start.ArgumentList.Add(arg);
         foreach (var (key, value) in spec.Environment) start.Environment[key] = value;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ChildProcess(spec, process);
+        var child = new ChildProcess(spec, process) { _launchers = sockets is null ? ["setsid"] : ["setsid", "bash"] };
         process.Exited += (_, _) => child.OnExited();
-        try
+        lock (SpawnGate)
         {
-            process.Start();
-        }
-        catch
-        {
-            process.Dispose();
-            throw;
+            try
+            {
+                foreach (var fd in sockets?.Descriptors ?? []) Posix.SetCloseOnExec(fd, false);
+                process.Start();
+            }
+            catch
+            {
+                process.Dispose();
+                throw;
+            }
+            finally
+            {
+                foreach (var fd in sockets?.Descriptors ?? []) Posix.SetCloseOnExec(fd, true);
+            }
         }
         child.Pid = process.Id;
         child._stdout = PipeLines.Read(PipeHandle(process.StandardOutput), onLine);
@@ -159,7 +182,7 @@ public sealed class ChildProcess
     }
 
     /// <summary>
-    /// The identity once <c>setsid</c> has exec'd the real program (argv no longer starts with setsid);
+    /// The identity once <c>setsid</c> (and the socket launcher's bash) has exec'd the real program;
     /// null when the child has already exited.
     /// </summary>
     public async Task<ProcessIdentity?> CaptureIdentityAsync(CancellationToken cancellationToken)
@@ -168,7 +191,7 @@ public sealed class ChildProcess
         {
             var info = ProcInfo.Read(Pid);
             if (info is null || info.HasExited || HasExited) return null;
-            if (info.Argv.Count > 0 && Path.GetFileName(info.Argv[0]) != "setsid")
+            if (info.Argv.Count > 0 && !_launchers.Contains(Path.GetFileName(info.Argv[0])))
                 return new ProcessIdentity(Pid, info.StartTicks, info.Argv, info.Executable);
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }

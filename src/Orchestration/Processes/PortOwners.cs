@@ -49,6 +49,13 @@ public static class PortOwners
         return intruder;
     }
 
+    /// <summary>The number of <paramref name="pid"/>'s descriptor that listens on <paramref name="port"/>; null when it holds none.</summary>
+    public static int? ListeningDescriptor(int pid, int port)
+    {
+        var inodes = ListeningInodes(port);
+        return inodes.Count == 0 ? null : DescriptorOf(pid, inodes);
+    }
+
     private static HashSet<string> ListeningInodes(int port)
     {
         var inodes = new HashSet<string>();
@@ -66,7 +73,9 @@ public static class PortOwners
         return inodes;
     }
 
-    private static bool HoldsAny(int pid, HashSet<string> inodes)
+    private static bool HoldsAny(int pid, HashSet<string> inodes) => DescriptorOf(pid, inodes) is not null;
+
+    private static int? DescriptorOf(int pid, HashSet<string> inodes)
     {
         try
         {
@@ -74,13 +83,13 @@ public static class PortOwners
             {
                 var target = new FileInfo(fd).LinkTarget;
                 if (target is not null && target.StartsWith("socket:[", StringComparison.Ordinal) && inodes.Contains(target[8..^1]))
-                    return true;
+                    return int.Parse(Path.GetFileName(fd), CultureInfo.InvariantCulture);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
         }
-        return false;
+        return null;
     }
 
     private static string UserName(int uid) => UnixAccount.NameOf(uid);

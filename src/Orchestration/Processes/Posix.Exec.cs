@@ -78,10 +78,11 @@ public static partial class Posix
     }
 
     /// <summary>A second descriptor for the same open file (dup), closed on exec.</summary>
-    public static int Duplicate(int fd)
+    /// <param name="lowest">The lowest number the copy may take.</param>
+    public static int Duplicate(int fd, int lowest = 0)
     {
         const int F_DUPFD_CLOEXEC = 1030;
-        var copy = SysFcntl(fd, F_DUPFD_CLOEXEC, 0);
+        var copy = SysFcntl(fd, F_DUPFD_CLOEXEC, lowest);
         if (copy < 0) throw new IOException($"fcntl({fd}, F_DUPFD_CLOEXEC) failed: errno {Marshal.GetLastPInvokeError()}");
         return copy;
     }

@@ -69,6 +69,7 @@ public sealed record HandedOverProcess
     public required int Port { get; init; }
     public required int ConfiguredPort { get; init; }
     public int SparePort { get; init; }
+    public bool SocketHandOff { get; init; }
     public IReadOnlyList<string> Modules { get; init; } = [];
     public IReadOnlyList<string>? ArgvTemplate { get; init; }
     public required ProcessStatus Status { get; init; }

@@ -5,10 +5,16 @@ using Orchestration.Processes;
 namespace Orchestration.Supervision;
 
 /// <summary>
-/// Replaces one running instance without a failed request: the replacement starts on another port,
-/// must answer healthy, becomes the instance, and only then does the old one drain and stop.
-/// nginx lists each instance's configured port and its spare (as a <c>backup</c> server), so a
-/// refused connection to whichever has stopped moves on to the other at once.
+/// Replaces one running instance without a failed request: the replacement starts beside it, must
+/// answer healthy, becomes the instance, and only then does the old one drain and stop. Two ways:
+/// <list type="bullet">
+/// <item>On another port: nginx lists each instance's configured port and its spare (as a
+/// <c>backup</c> server), so a refused connection to whichever has stopped moves on to the other at
+/// once. A Restart or reload moves onto the spare port and back: two starts.</item>
+/// <item>With the instance's own listening socket (<see cref="HandedSockets"/>, servers with
+/// <c>socket_handoff: true</c>): old and new accept from one queue on the configured port, which never
+/// closes; the replacement's health is checked on a socket of its own. One start.</item>
+/// </list>
 /// </summary>
 internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner runner)
 {
@@ -17,15 +23,21 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
     /// instance, then stops the old one. Null on success; on failure the old one keeps serving.
     /// </summary>
     /// <param name="next">The instance's next shape (Apply: its modules and command may change with the spec); null keeps them.</param>
-    public async Task<string?> ReplaceAsync(SupervisedProcess process, ProcessSpec spec, int port, CancellationToken cancellationToken, InstancePlan? next = null)
+    /// <param name="sockets">The instance's listening socket and a health socket to hand to the replacement (<see cref="TryHandOff"/>); <paramref name="port"/> is then the instance's own. Disposed here.</param>
+    public async Task<string?> ReplaceAsync(SupervisedProcess process, ProcessSpec spec, int port, CancellationToken cancellationToken, InstancePlan? next = null,
+        HandedSockets? sockets = null)
     {
         var modules = next?.Modules ?? process.Modules;
         var template = next is null ? process.ArgvTemplate : next.ArgvTemplate;
-        var replacement = runner.StartChild(WithPort(template, spec, port), out var failure);
+        ChildProcess? replacement;
+        string? failure;
+        // The child has its own copies once started: ours close at once, so that the health socket
+        // refuses as soon as a replacement that never answered has exited.
+        using (sockets) replacement = runner.StartChild(WithPort(template, spec, port), out failure, sockets);
         if (replacement is null) return failure;
         try
         {
-            var health = await WaitHealthyAsync(process.Name, modules, replacement, port, template is null, cancellationToken).ConfigureAwait(false);
+            var health = await WaitHealthyAsync(process.Name, modules, replacement, sockets?.HealthPort ?? port, template is null, cancellationToken).ConfigureAwait(false);
             if (health is not null)
             {
                 await runner.StopChildAsync(replacement, cancellationToken).ConfigureAwait(false);
@@ -50,8 +62,34 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
             process.ArgvTemplate = template;
         }
         if (old is not null) await runner.StopChildAsync(old, cancellationToken).ConfigureAwait(false);
-        context.Logs.Event($"{process.Name} now runs pid {replacement.Pid} on port {port}");
+        if (sockets is not null && !replacement.HasExited && PortOwners.ListeningDescriptor(replacement.Pid, port) is null)
+        {
+            // The old program closed the shared socket for everyone when it stopped (a shutdown(2) or
+            // disconnect on a socket it held); nobody accepts on the port now. A start on the port
+            // itself puts it right.
+            context.Logs.Event($"{process.Name}: port {port} stopped listening when pid {old?.Pid} stopped; starting it again on the port", "ERROR");
+            return await ReplaceAsync(process, process.Spec, port, cancellationToken).ConfigureAwait(false);
+        }
+        context.Logs.Event($"{process.Name} now runs pid {replacement.Pid} on port {port}{(sockets is null ? "" : " (its listening socket handed over)")}");
         return null;
+    }
+
+    /// <summary>
+    /// The sockets to replace <paramref name="process"/> with its own listening socket, when its server
+    /// takes handed sockets and it serves on its configured port; null otherwise (then it moves to its
+    /// spare port and back), with the reason logged when the copy was refused.
+    /// </summary>
+    public HandedSockets? TryHandOff(SupervisedProcess process)
+    {
+        int pid;
+        lock (context.StateGate)
+        {
+            if (!process.SocketHandOff || process.Port != process.ConfiguredPort || process.Child is not { HasExited: false } child) return null;
+            pid = child.Pid;
+        }
+        var sockets = HandedSockets.For(pid, process.ConfiguredPort, out var why);
+        if (sockets is null) context.Logs.Event($"{process.Name}: its listening socket cannot be handed over ({why}); the replacement starts on port {process.SparePort} and moves back", "WARN");
+        return sockets;
     }
 
     /// <summary>Null once every module of <paramref name="child"/> answers healthy on <paramref name="port"/>; else why not.</summary>

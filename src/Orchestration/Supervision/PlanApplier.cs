@@ -20,6 +20,12 @@ internal sealed class PlanApplier(SupervisorContext context, ProcessRunner runne
         var changes = PlanChanges.Between(running, next, replaceAnyway);
         if (changes.Refused.Count > 0) return "Cannot apply live:\n  " + string.Join("\n  ", changes.Refused);
         foreach (var line in changes.Describe(running, next)) context.Logs.Event("Apply: " + line);
+        // How an instance is replaced is not a change to the instance: it holds from this Apply's own replacements on.
+        var handOff = next.Instances.ToDictionary(i => i.Process.Name, i => i.SocketHandOff);
+        lock (context.StateGate)
+        {
+            foreach (var p in context.Processes) p.SocketHandOff = handOff.GetValueOrDefault(p.Name, p.SocketHandOff);
+        }
 
         var added = await StartAddedAsync(changes.Added, next, cancellationToken).ConfigureAwait(false);
         if (added.Error is not null) return added.Error;
@@ -60,7 +66,7 @@ internal sealed class PlanApplier(SupervisorContext context, ProcessRunner runne
         if (plans.Count == 0) return new NewInstances([], null);
         var started = plans.Select(i => new SupervisedProcess(i.Process, ProcessKind.Instance, i.Server, i.Port, i.Modules, context.NewCrashPolicy())
         {
-            ArgvTemplate = i.ArgvTemplate, SparePort = i.SparePort,
+            ArgvTemplate = i.ArgvTemplate, SparePort = i.SparePort, SocketHandOff = i.SocketHandOff,
         }).ToList();
         lock (context.StateGate)
         {

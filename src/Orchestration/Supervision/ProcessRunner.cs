@@ -41,12 +41,13 @@ internal sealed class ProcessRunner(SupervisorContext context)
     }
 
     /// <summary>Starts a child whose output goes to the process's logs; null (with the reason logged) when it cannot start.</summary>
-    public ChildProcess? StartChild(ProcessSpec spec, out string? failure)
+    /// <param name="sockets">Listening sockets the child takes over (a replacement instance, see <see cref="HandedSockets"/>).</param>
+    public ChildProcess? StartChild(ProcessSpec spec, out string? failure, HandedSockets? sockets = null)
     {
         var name = spec.Name;
         try
         {
-            var child = ChildProcess.Start(spec, line => Logs.Write(name, line));
+            var child = ChildProcess.Start(spec, line => Logs.Write(name, line), sockets);
             Logs.Event($"Started {name} (pid {child.Pid}): {string.Join(' ', spec.Argv)}");
             failure = null;
             return child;

@@ -5,8 +5,9 @@ namespace Orchestration.Supervision;
 
 /// <summary>
 /// Restart without a failed request: each instance in turn is replaced by the
-/// <see cref="InstanceReplacer"/> (onto its spare port, health-gated, the old one drained; then back
-/// to its configured port the same way). Servers roll in parallel, the instances of one server one
+/// <see cref="InstanceReplacer"/> (with its own listening socket handed over, health-gated, the old
+/// one drained; or, for a server without <c>socket_handoff</c>, onto its spare port and then back to
+/// its configured port the same way). Servers roll in parallel, the instances of one server one
 /// at a time, so a server never has fewer healthy instances than it had. The first replacement that
 /// fails its health check stops that server's rollout; the old instance keeps serving.
 /// </summary>
@@ -36,10 +37,15 @@ internal sealed class RollingRestart(SupervisorContext context, InstanceReplacer
         foreach (var process in instances)
         {
             var shape = next.GetValueOrDefault(process.Name);
-            var failure = await replacer.ReplaceAsync(process, shape?.Process ?? process.Spec, process.SparePort, cancellationToken, shape).ConfigureAwait(false);
+            var sockets = replacer.TryHandOff(process);
+            var failure = await replacer.ReplaceAsync(process, shape?.Process ?? process.Spec, sockets is null ? process.SparePort : process.ConfiguredPort, cancellationToken, shape, sockets)
+                .ConfigureAwait(false);
             if (failure is not null) return context.WithLastLines(process.Name, $"its replacement failed: {failure}; the old instance keeps serving");
-            failure = await replacer.ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false);
-            if (failure is not null) return context.WithLastLines(process.Name, $"the new code serves on port {process.Port}, but it could not move back to {process.ConfiguredPort}: {failure}");
+            if (sockets is null)
+            {
+                failure = await replacer.ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false);
+                if (failure is not null) return context.WithLastLines(process.Name, $"the new code serves on port {process.Port}, but it could not move back to {process.ConfiguredPort}: {failure}");
+            }
             lock (context.StateGate) process.Restarts++;
             process.Crashes.Reset();
             context.SaveState();

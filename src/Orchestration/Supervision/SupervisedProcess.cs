@@ -20,6 +20,9 @@ internal sealed class SupervisedProcess(ProcessSpec spec, ProcessKind kind, stri
     /// <summary>The backup port nginx lists for this instance: where a replacement starts during a reload.</summary>
     public int SparePort { get; init; }
 
+    /// <summary>A replacement takes over this instance's listening socket (<see cref="HandedSockets"/>) instead of moving to the spare port and back.</summary>
+    public bool SocketHandOff { get; set; }
+
     /// <summary>A command server's argv with {port} left in, to start a replacement on another port.</summary>
     public IReadOnlyList<string>? ArgvTemplate { get; set; }
     public IReadOnlyList<string> Modules { get; set; } = modules;

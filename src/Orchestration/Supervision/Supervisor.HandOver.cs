@@ -160,7 +160,7 @@ public sealed partial class Supervisor
         }
         return new HandedOverProcess
         {
-            Spec = p.Spec, Kind = p.Kind, Server = p.Server, Port = p.Port, ConfiguredPort = p.ConfiguredPort, SparePort = p.SparePort,
+            Spec = p.Spec, Kind = p.Kind, Server = p.Server, Port = p.Port, ConfiguredPort = p.ConfiguredPort, SparePort = p.SparePort, SocketHandOff = p.SocketHandOff,
             Modules = p.Modules, ArgvTemplate = p.ArgvTemplate, Status = p.Status, Restarts = p.Restarts, UnstableStarts = p.Crashes.UnstableStarts,
             StartedAt = p.StartedAt, Detached = p.Detached, ExitCode = p.LastExit?.ExitCode, ExitedAt = p.LastExit?.ExitedAt, Child = child,
         };
@@ -173,7 +173,7 @@ public sealed partial class Supervisor
         {
             var process = new SupervisedProcess(h.Spec, h.Kind, h.Server, h.ConfiguredPort, h.Modules, _context.NewCrashPolicy(h.UnstableStarts))
             {
-                SparePort = h.SparePort, ArgvTemplate = h.ArgvTemplate, Port = h.Port, Status = h.Status, Restarts = h.Restarts,
+                SparePort = h.SparePort, SocketHandOff = h.SocketHandOff, ArgvTemplate = h.ArgvTemplate, Port = h.Port, Status = h.Status, Restarts = h.Restarts,
                 StartedAt = h.StartedAt, Detached = h.Detached,
                 LastExit = h.ExitCode is { } code ? new ChildExit(code, h.ExitedAt ?? DateTimeOffset.Now) : null,
             };

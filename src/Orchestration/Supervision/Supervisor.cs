@@ -54,7 +54,7 @@ public sealed partial class Supervisor : IDisposable
         {
             _context.Processes.Add(new SupervisedProcess(instance.Process, ProcessKind.Instance, instance.Server, instance.Port, instance.Modules, _context.NewCrashPolicy())
             {
-                ArgvTemplate = instance.ArgvTemplate, SparePort = instance.SparePort,
+                ArgvTemplate = instance.ArgvTemplate, SparePort = instance.SparePort, SocketHandOff = instance.SocketHandOff,
             });
         }
     }

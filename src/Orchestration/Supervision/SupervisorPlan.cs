@@ -58,6 +58,9 @@ public sealed record InstancePlan
     /// <summary>The backup port nginx lists for this instance (watch mode's replacement starts there); 0 for none.</summary>
     public int SparePort { get; init; }
 
+    /// <summary>Its replacements take over its listening socket (see <see cref="Processes.HandedSockets"/>) instead of moving to the spare port and back.</summary>
+    public bool SocketHandOff { get; init; }
+
     /// <summary>A command server's argv with <c>{port}</c> still in it, so a replacement can listen elsewhere.</summary>
     public IReadOnlyList<string>? ArgvTemplate { get; init; }
 

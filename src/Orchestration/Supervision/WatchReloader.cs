@@ -168,19 +168,26 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
                 Record(state, clock, "not reloaded", $"{noSpare.Name} has no spare port; run ./build.sh Restart");
                 return;
             }
-            // First every instance moves to new code on its spare port, all at once: each old one
-            // serves until its own replacement is healthy. Then each moves back to its configured
+            // First every instance is replaced by new code, all at once: each old one serves until its
+            // own replacement is healthy. A server with socket_handoff hands its listening socket over
+            // and is done; the others start on their spare port, then move back to their configured
             // port the same way, so direct access works as before.
-            var moved = await Task.WhenAll(instances.Select(p => replacer.ReplaceAsync(p,
-                dll is null ? p.Spec : p.Spec with { Argv = [p.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! },
-                p.SparePort, cancellationToken))).ConfigureAwait(false);
+            var handedOver = new HashSet<SupervisedProcess>();
+            var moved = await Task.WhenAll(instances.Select(p =>
+            {
+                var sockets = replacer.TryHandOff(p);
+                if (sockets is not null) handedOver.Add(p);
+                return replacer.ReplaceAsync(p,
+                    dll is null ? p.Spec : p.Spec with { Argv = [p.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! },
+                    sockets is null ? p.SparePort : p.ConfiguredPort, cancellationToken, sockets: sockets);
+            })).ConfigureAwait(false);
             if (moved.FirstOrDefault(e => e is not null) is { } unhealthy)
             {
                 Record(state, clock, "replacement unhealthy; the old instance keeps serving", unhealthy);
                 return;
             }
             context.Logs.Event($"New code serves for {servers} after {clock.Elapsed.TotalSeconds:0.00} s");
-            var back = await Task.WhenAll(instances.Select(async p => (p, Error: await replacer.ReplaceAsync(p, p.Spec, p.ConfiguredPort, cancellationToken).ConfigureAwait(false))))
+            var back = await Task.WhenAll(instances.Where(p => !handedOver.Contains(p)).Select(async p => (p, Error: await replacer.ReplaceAsync(p, p.Spec, p.ConfiguredPort, cancellationToken).ConfigureAwait(false))))
                 .ConfigureAwait(false);
             if (back.FirstOrDefault(r => r.Error is not null) is { Error: { } error } stuck)
             {

@@ -40,6 +40,13 @@ public static class HostingExtensions
         var logger = Logging.CreateLogger(Environment.GetEnvironmentVariable("LOG_LEVEL"));
         builder.Services.AddSerilog(logger, dispose: true);
         builder.Services.AddSingleton(TimeProvider.System);
+        // Sockets handed over by the supervisor (LISTEN_FDS, systemd's protocol): a replacement accepts on
+        // the instance's own listening socket, shared with the instance it replaces, and on a health
+        // socket of its own (docs/live-operations.md). ASPNETCORE_URLS names the same port then: it is
+        // not bound again (Kestrel would warn that the handed sockets override it).
+        builder.WebHost.ConfigureKestrel(o => o.UseSystemd());
+        if (Environment.GetEnvironmentVariable("LISTEN_PID") == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
 
         // Settings are read from the final configuration (environment, command line, and in tests
         // WebApplicationFactory settings, which only exist once the app is built).

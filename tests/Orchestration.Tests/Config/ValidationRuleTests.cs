@@ -140,7 +140,7 @@ public sealed class ValidationRuleTests
     {
         var error = Yaml.SingleError("servers:\n  a:\n    port: 8001\n    instnaces: 2\n", "servers.a.instnaces");
         Assert.Equal("deploy.yaml:4:5: servers.a.instnaces: unknown key 'instnaces' in servers.a. Fix: did you mean 'instances'? "
-            + "Valid keys here are: port, instances, modules, reload, publish, command, project, env, watch.", error.ToString());
+            + "Valid keys here are: port, instances, modules, reload, publish, socket_handoff, command, project, env, watch.", error.ToString());
     }
 
     [Fact]
