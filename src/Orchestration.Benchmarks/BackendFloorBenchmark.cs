@@ -45,12 +45,14 @@ public sealed class BackendFloorBenchmark(BenchmarkContext context)
     /// Start → every one healthy of several instances of <c>dotnet backendDll</c> started at once, one per
     /// module list (Start's own floor: the default layout starts two, which share the machine's cores).
     /// </summary>
-    public async Task<Samples> MeasureTogetherAsync(string backendDll, IReadOnlyList<string> moduleLists, CancellationToken cancellationToken)
+    /// <param name="command">The backend's argv: <c>dotnet x.dll</c>, or a native binary.</param>
+    /// <param name="runs">How many times; null: the context's run count.</param>
+    public async Task<Samples> MeasureTogetherAsync(IReadOnlyList<string> command, IReadOnlyList<string> moduleLists, CancellationToken cancellationToken, int? runs = null)
     {
         var times = new List<double>();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        for (var run = 0; run < context.Runs; run++)
-            times.Add((await OnceAsync([context.Dotnet, backendDll], moduleLists, http, run, idleMemory: false, cancellationToken).ConfigureAwait(false)).Healthy.TotalSeconds);
+        for (var run = 0; run < (runs ?? context.Runs); run++)
+            times.Add((await OnceAsync(command, moduleLists, http, run, idleMemory: false, cancellationToken).ConfigureAwait(false)).Healthy.TotalSeconds);
         context.Log($"backend floor, {moduleLists.Count} instances at once: {string.Join(", ", times.Select(t => $"{t:0.000} s"))}");
         return Samples.Of(times);
     }

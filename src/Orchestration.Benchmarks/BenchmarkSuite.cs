@@ -41,7 +41,7 @@ public sealed class BenchmarkSuite(BenchmarkContext context)
             {
                 floor = await new BackendFloorBenchmark(context).MeasureAsync(backend.TargetPath, cancellationToken).ConfigureAwait(false);
                 // The default layout's two instances, as Start starts them: at once, on the same cores.
-                layoutFloor = await new BackendFloorBenchmark(context).MeasureTogetherAsync(backend.TargetPath, ["core,broker", "core,datafeed"], cancellationToken).ConfigureAwait(false);
+                layoutFloor = await new BackendFloorBenchmark(context).MeasureTogetherAsync([context.Dotnet, backend.TargetPath], ["core,broker", "core,datafeed"], cancellationToken).ConfigureAwait(false);
             }
         }
         catch (BenchmarkException ex)

@@ -19,7 +19,8 @@ public sealed record WatchSubject(string Name, Func<string, int, int, int, strin
         "");
 
     /// <summary>
-    /// A copy of the bundled TradingApi (with the repository's shared build settings): the edit
+    /// A copy of the bundled TradingApi (with the repository's shared build settings), with its
+    /// listening sockets handed to replacements as dev-config.yaml does: the edit
     /// renames the API version status "stable" that <c>/core/versions</c> returns.
     /// </summary>
     public static WatchSubject Bundled(string repoRoot) => new(
@@ -38,6 +39,7 @@ public sealed record WatchSubject(string Name, Func<string, int, int, int, strin
                     instances: {instances}
                     modules: [core, broker]
                     reload: true
+                    socket_handoff: true
                     project: ./TradingApi/TradingApi.csproj
                 health:
                   attempts: 80

@@ -99,7 +99,7 @@ public sealed class BenchmarkTests
             Assert.All(aotBackend, r => Assert.True(Number(r, "aot_median") > 0 && Number(r, "jit_median") > 0 && Number(r, "goal") > 0, $"{r}"));
             var aotScaling = Rows(json, "aot_scaling");
             Assert.Equal([2.0, 4.0, 32.0], aotScaling.Select(r => Number(r, "instances")));
-            Assert.All(aotScaling, r => Assert.True(Number(r, "aot_start") > 0 && Number(r, "aot_rss") > 0, $"{r}"));
+            Assert.All(aotScaling, r => Assert.True(Number(r, "aot_start") > 0 && Number(r, "aot_rss") > 0 && Number(r, "aot_alone") > 0, $"{r}"));
             Assert.All(aotScaling.Take(2), r => Assert.True(Number(r, "jit_start") > 0, $"{r}"));
             Assert.Equal(4, Rows(json, "aot_throughput").Count);
 
