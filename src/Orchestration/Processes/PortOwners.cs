@@ -56,7 +56,9 @@ public static class PortOwners
         return inodes.Count == 0 ? null : DescriptorOf(pid, inodes);
     }
 
-    private static HashSet<string> ListeningInodes(int port)
+    private static HashSet<string> ListeningInodes(int port) => ListeningSockets.Inodes(port) ?? ListeningInodesFromProc(port);
+
+    private static HashSet<string> ListeningInodesFromProc(int port)
     {
         var inodes = new HashSet<string>();
         var hexPort = port.ToString("X4", CultureInfo.InvariantCulture);
