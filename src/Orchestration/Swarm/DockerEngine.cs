@@ -15,6 +15,9 @@ public sealed class DockerEngine(PackageInstaller packages, Func<string, string?
     /// <summary>Where a dockerd we start writes its log.</summary>
     public const string DaemonLog = "/var/log/orchestration/dockerd.log";
 
+    /// <summary>Where dockerd writes its pid (its default <c>--pidfile</c>); it refuses to start while the file exists.</summary>
+    public const string PidFile = "/var/run/docker.pid";
+
     private static readonly TimeSpan DaemonStartBudget = TimeSpan.FromSeconds(60);
 
     public static DockerEngine ForThisMachine(Action<string> log) =>
@@ -39,13 +42,26 @@ public sealed class DockerEngine(PackageInstaller packages, Func<string, string?
         {
             if (!Processes.Posix.IsRoot)
                 throw new DockerException($"the Docker engine is not running and this user cannot start it. Fix: start it (`sudo systemctl start docker` or `sudo {dockerd} &`) or add this user to the docker group.");
-            StartDaemon(dockerd);
+            switch (StalePidFile(PidFile))
+            {
+                case { Stale: true, Why: var why }:
+                    // A dockerd that was killed leaves its pid file, and refuses to start again while it is there.
+                    File.Delete(PidFile);
+                    log($"removed {PidFile}: {why}");
+                    break;
+                case { Stale: false, Why: { } running }:
+                    throw new DockerException($"{running}, but it does not answer on its socket. Fix: see its log ({DaemonLog}, or `journalctl -u docker`), or stop it and run again.");
+            }
+            var logStart = File.Exists(DaemonLog) ? new FileInfo(DaemonLog).Length : 0;
+            using var daemon = StartDaemon(dockerd);
             log($"started dockerd (log: {DaemonLog}); waiting for it to answer ...");
             var clock = Stopwatch.StartNew();
             while (!await AnswersAsync(docker, cancellationToken).ConfigureAwait(false))
             {
+                if (daemon.HasExited)
+                    throw new DockerException($"dockerd exited with code {daemon.ExitCode} at its start:\n{LogSince(logStart)}");
                 if (clock.Elapsed > DaemonStartBudget)
-                    throw new DockerException($"dockerd did not answer within {DaemonStartBudget.TotalSeconds:0} s. Last lines of {DaemonLog}:\n{string.Join('\n', Logs.LogFiles.LastLines(DaemonLog, 20))}");
+                    throw new DockerException($"dockerd did not answer within {DaemonStartBudget.TotalSeconds:0} s. Its log since it was started ({DaemonLog}):\n{LogSince(logStart)}");
                 await Task.Delay(250, cancellationToken).ConfigureAwait(false);
             }
             log($"dockerd answers after {clock.Elapsed.TotalSeconds:0.0} s");
@@ -79,8 +95,35 @@ public sealed class DockerEngine(PackageInstaller packages, Func<string, string?
         }
     }
 
+    /// <summary>
+    /// Whether dockerd's pid file names no running dockerd: the pid is gone, or now another program's.
+    /// Stale: false with a reason when a dockerd runs under that pid; no reason when there is no file.
+    /// </summary>
+    public static (bool Stale, string? Why) StalePidFile(string path)
+    {
+        if (!File.Exists(path)) return (false, null);
+        var text = File.ReadAllText(path).Trim();
+        if (!int.TryParse(text, out var pid) || pid <= 0) return (true, $"it holds '{text}', not a pid");
+        var info = Processes.ProcInfo.Read(pid);
+        if (info is null || info.HasExited) return (true, $"pid {pid} is not running (a dockerd that was killed left it)");
+        var program = Path.GetFileName(info.Executable ?? (info.Argv.Count > 0 ? info.Argv[0] : ""));
+        return program == "dockerd"
+            ? (false, $"dockerd runs as pid {pid} ({path})")
+            : (true, $"pid {pid} is now another program ({program}), not dockerd");
+    }
+
+    /// <summary>The last lines the daemon log got from <paramref name="offset"/> on (what this start wrote).</summary>
+    private static string LogSince(long offset)
+    {
+        if (!File.Exists(DaemonLog)) return "(no log)";
+        using var stream = new FileStream(DaemonLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        var lines = new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length == 0 ? "(nothing written)" : string.Join('\n', lines.TakeLast(20));
+    }
+
     /// <summary>dockerd in a session of its own (setsid), so it outlives this build and any test run.</summary>
-    private static void StartDaemon(string dockerd)
+    private static Process StartDaemon(string dockerd)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DaemonLog)!);
         var start = new ProcessStartInfo("setsid")
@@ -88,7 +131,7 @@ public sealed class DockerEngine(PackageInstaller packages, Func<string, string?
             ArgumentList = { "sh", "-c", $"exec \"$0\" >>{DaemonLog} 2>&1 </dev/null", dockerd },
             UseShellExecute = false,
         };
-        using var process = Process.Start(start) ?? throw new DockerException("could not start setsid to run dockerd");
+        return Process.Start(start) ?? throw new DockerException("could not start setsid to run dockerd");
     }
 
     private static string? FirstExisting(params string[] paths) => paths.FirstOrDefault(File.Exists);
