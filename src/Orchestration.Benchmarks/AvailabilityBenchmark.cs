@@ -34,7 +34,7 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
         context.Log($"Restart --all-at-once under load: {allAtOnce.Failed} of {allAtOnce.Requests} requests failed");
         var rows = new List<BenchmarkRow>
         {
-            Row("during Restart (./build.sh Restart, rolling)", rolling, "each instance replaced in turn on its spare port, health-gated; goal 0 failed"),
+            Row("during Restart (./build.sh Restart, rolling)", rolling, "each instance replaced in turn with its listening socket handed over (socket_handoff), health-gated; goal 0 failed"),
             Row("during Restart --all-at-once", allAtOnce, "stop then start: the gateway is down in between"),
         };
         rows.Add(await WatchReloadAsync(stack, url, settle, cancellationToken).ConfigureAwait(false));
@@ -61,7 +61,7 @@ public sealed class AvailabilityBenchmark(BenchmarkContext context)
         var withGateway = withServer.Replace("worker_connections: 1024", "worker_connections: 2048", StringComparison.Ordinal);
         var steps = new (string Name, string Note, string? Config, string Target, string[] Arguments)[]
         {
-            ("during Restart --server datafeed", "its one instance replaced on its spare port, health-gated", null, "Restart", ["--server", "datafeed"]),
+            ("during Restart --server datafeed", "its one instance replaced with its listening socket handed over, health-gated", null, "Restart", ["--server", "datafeed"]),
             ("during Scale up (datafeed 1 → 3)", "new instances health-gated, then nginx reloaded onto them", null, "Scale", ["--server", "datafeed", "--instances", "3"]),
             ("during Scale down (datafeed 3 → 1)", "nginx reloaded off them, then they drain", null, "Scale", ["--server", "datafeed", "--instances", "1"]),
             ("during Apply: env change (datafeed)", "rolling replace", withEnv, "Apply", []),

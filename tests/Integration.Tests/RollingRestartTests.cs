@@ -83,7 +83,7 @@ public sealed class RollingRestartTests
         LoadResult? gateway = null;
         // Straight to broker-0's port as well: with the socket handed over, that port never closes.
         var direct = await new LoadGenerator($"http://127.0.0.1:{stack.Ports[1]}/api/v1/broker/health", workers: 2).RunDuringAsync(
-            async _ => gateway = await new LoadGenerator($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health", workers: 2).RunDuringAsync(
+            async _ => gateway = await new LoadGenerator($"http://127.0.0.1:{stack.Ports.Gateway}/api/v1/broker/health", workers: 4).RunDuringAsync(
                 async _ => restart = await stack.RunOkAsync("Restart"), TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.3), CancellationToken.None),
             TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None);
         Assert.True(gateway!.Failed == 0, $"{gateway.Failed} of {gateway.Requests} requests through the gateway failed: {gateway.DescribeKinds()}\n{restart}");
@@ -92,6 +92,7 @@ public sealed class RollingRestartTests
 
         var after = stack.State!.Processes.ToDictionary(p => p.Name, p => p);
         var events = stack.UnifiedLines.Skip(logged).ToList();
+        var spares = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(Path.Combine(stack.LocalDir, "spare-ports.json")))!;
         foreach (var (name, port) in new[] { ("broker-0", stack.Ports[1]), ("broker-1", stack.Ports[1] + 1), ("datafeed-0", stack.Ports[2]) })
         {
             Assert.NotEqual(before[name], after[name].Pid);
@@ -103,6 +104,9 @@ public sealed class RollingRestartTests
             Assert.Single(events, l => l.Contains($"{name} now runs pid {after[name].Pid} on port {port} (its listening socket handed over)", StringComparison.Ordinal));
             // The port answers from the new program, and it holds the listening socket it was handed.
             Assert.Equal(after[name].Pid, PortOwners.Find(port).Single().Pid);
+            // So does the spare port nginx lists as the backup: a request retried there (a keep-alive
+            // connection the old program closed as it stopped) finds the new program.
+            Assert.Equal(after[name].Pid, PortOwners.Find(spares[name]).Single().Pid);
         }
         Assert.Equal(before["nginx"], after["nginx"].Pid);
         Assert.False(events.Any(l => l.Contains("cannot be handed over", StringComparison.Ordinal)), string.Join('\n', events));

@@ -87,7 +87,7 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
             if (!process.SocketHandOff || process.Port != process.ConfiguredPort || process.Child is not { HasExited: false } child) return null;
             pid = child.Pid;
         }
-        var sockets = HandedSockets.For(pid, process.ConfiguredPort, out var why);
+        var sockets = HandedSockets.For(pid, process.ConfiguredPort, process.SparePort, out var why);
         if (sockets is null) context.Logs.Event($"{process.Name}: its listening socket cannot be handed over ({why}); the replacement starts on port {process.SparePort} and moves back", "WARN");
         return sockets;
     }

@@ -24,7 +24,8 @@ public sealed class HandedSocketsTests
             var port = int.Parse((await holder.StandardOutput.ReadLineAsync())!);
             var inode = ListeningInode(holder.Id, port);
 
-            var sockets = HandedSockets.For(holder.Id, port, out var why);
+            var spare = PortProbe.PickFree();
+            var sockets = HandedSockets.For(holder.Id, port, spare, out var why);
             Assert.True(sockets is not null, why);
             var lines = new BlockingCollection<string>();
             ChildProcess child;
@@ -34,7 +35,7 @@ public sealed class HandedSocketsTests
                 child = ChildProcess.Start(new ProcessSpec
                 {
                     Name = "replacement",
-                    Argv = ["/bin/sh", "-c", "for fd in 3 4; do echo fd$fd=$(readlink /proc/$$/fd/$fd); done; echo pid=$$ listen_pid=$LISTEN_PID fds=$LISTEN_FDS names=$LISTEN_FDNAMES; for f in /proc/$$/fd/*; do n=${f##*/}; [ $n -gt 9 ] && echo high $n $(readlink $f); done; echo end"],
+                    Argv = ["/bin/sh", "-c", "for fd in 3 4 5; do echo fd$fd=$(readlink /proc/$$/fd/$fd); done; echo pid=$$ listen_pid=$LISTEN_PID fds=$LISTEN_FDS names=$LISTEN_FDNAMES; for f in /proc/$$/fd/*; do n=${f##*/}; [ $n -gt 9 ] && echo high $n $(readlink $f); done; echo end"],
                     WorkingDirectory = "/tmp",
                 }, lines.Add, sockets);
             }
@@ -44,7 +45,8 @@ public sealed class HandedSocketsTests
 
             Assert.Contains($"fd3=socket:[{inode}]", output); // the very socket the other process listens on
             Assert.Matches(@"fd4=socket:\[\d+\]", output);
-            Assert.Contains($"pid={child.Pid} listen_pid={child.Pid} fds=2 names=instance:health", output);
+            Assert.Matches(@"fd5=socket:\[\d+\]", output); // the spare port, bound here: the holder does not have it
+            Assert.Contains($"pid={child.Pid} listen_pid={child.Pid} fds=3 names=instance:health:spare", output);
             // The launcher closed the copies it moved onto 3 and 4 (other descriptors above 9 are the test runner's own).
             Assert.DoesNotContain(lines, l => l.StartsWith("high ", StringComparison.Ordinal) && l.Contains("socket:", StringComparison.Ordinal));
             // The holder still listens (the child's exit closed only its own copy), and the health socket is gone with the child.
@@ -54,6 +56,7 @@ public sealed class HandedSocketsTests
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", healthPort);
             });
+            Assert.True(PortProbe.IsFree(spare), $"the spare port {spare} must close with the only program that held it");
         }
         finally
         {
@@ -65,7 +68,7 @@ public sealed class HandedSocketsTests
     [Fact]
     public void A_process_that_does_not_listen_on_the_port_gives_no_sockets_and_says_why()
     {
-        Assert.Null(HandedSockets.For(Environment.ProcessId, PortProbe.PickFree(), out var why));
+        Assert.Null(HandedSockets.For(Environment.ProcessId, PortProbe.PickFree(), 0, out var why));
         Assert.Contains("holds no socket listening on port", why);
     }
 
