@@ -66,7 +66,8 @@ public sealed class RollingRestartTests
         await again.ConnectAsync(url, timeout.Token); // at once: the replacement already answers (101 from a live instance)
         Assert.Equal(WebSocketState.Open, again.State);
         // (While the instance then moves back to its configured port this socket is closed with 1001
-        // once more; a client reconnects again. Swapping the ports' roles instead would spare that.)
+        // once more; a client reconnects again. A server with socket_handoff does not move: see
+        // With_socket_handoff_an_open_WebSocket_is_closed_once_by_a_Restart_and_its_reconnection_stays_open.)
         var result = await restart;
         Assert.True(result.ExitCode == 0, result.ToString());
     }
