@@ -23,7 +23,7 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
     /// instance, then stops the old one. Null on success; on failure the old one keeps serving.
     /// </summary>
     /// <param name="next">The instance's next shape (Apply: its modules and command may change with the spec); null keeps them.</param>
-    /// <param name="sockets">The instance's listening socket and a health socket to hand to the replacement (<see cref="TryHandOff"/>); <paramref name="port"/> is then the instance's own. Disposed here.</param>
+    /// <param name="sockets">The sockets to hand to the replacement (<see cref="RenewAsync"/>); <paramref name="port"/> is then the instance's own. Disposed here.</param>
     public async Task<string?> ReplaceAsync(SupervisedProcess process, ProcessSpec spec, int port, CancellationToken cancellationToken, InstancePlan? next = null,
         HandedSockets? sockets = null)
     {
@@ -75,11 +75,23 @@ internal sealed class InstanceReplacer(SupervisorContext context, ProcessRunner 
     }
 
     /// <summary>
+    /// Replaces <paramref name="process"/> with a new start of <paramref name="spec"/>: with its own
+    /// listening socket handed over when its server takes handed sockets (done), else onto its spare
+    /// port, after which <see cref="SupervisedProcess.Port"/> is not the configured one and the caller
+    /// moves it back with <see cref="ReplaceAsync"/> (Restart and a watch reload do it in different orders).
+    /// </summary>
+    public Task<string?> RenewAsync(SupervisedProcess process, ProcessSpec spec, CancellationToken cancellationToken, InstancePlan? next = null)
+    {
+        var sockets = TryHandOff(process);
+        return ReplaceAsync(process, spec, sockets is null ? process.SparePort : process.ConfiguredPort, cancellationToken, next, sockets);
+    }
+
+    /// <summary>
     /// The sockets to replace <paramref name="process"/> with its own listening socket, when its server
     /// takes handed sockets and it serves on its configured port; null otherwise (then it moves to its
     /// spare port and back), with the reason logged when the copy was refused.
     /// </summary>
-    public HandedSockets? TryHandOff(SupervisedProcess process)
+    private HandedSockets? TryHandOff(SupervisedProcess process)
     {
         int pid;
         lock (context.StateGate)

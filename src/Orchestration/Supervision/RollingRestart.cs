@@ -37,11 +37,9 @@ internal sealed class RollingRestart(SupervisorContext context, InstanceReplacer
         foreach (var process in instances)
         {
             var shape = next.GetValueOrDefault(process.Name);
-            var sockets = replacer.TryHandOff(process);
-            var failure = await replacer.ReplaceAsync(process, shape?.Process ?? process.Spec, sockets is null ? process.SparePort : process.ConfiguredPort, cancellationToken, shape, sockets)
-                .ConfigureAwait(false);
+            var failure = await replacer.RenewAsync(process, shape?.Process ?? process.Spec, cancellationToken, shape).ConfigureAwait(false);
             if (failure is not null) return context.WithLastLines(process.Name, $"its replacement failed: {failure}; the old instance keeps serving");
-            if (sockets is null)
+            if (process.Port != process.ConfiguredPort)
             {
                 failure = await replacer.ReplaceAsync(process, process.Spec, process.ConfiguredPort, cancellationToken).ConfigureAwait(false);
                 if (failure is not null) return context.WithLastLines(process.Name, $"the new code serves on port {process.Port}, but it could not move back to {process.ConfiguredPort}: {failure}");

@@ -172,22 +172,16 @@ internal sealed class WatchReloader(SupervisorContext context, InstanceReplacer 
             // own replacement is healthy. A server with socket_handoff hands its listening socket over
             // and is done; the others start on their spare port, then move back to their configured
             // port the same way, so direct access works as before.
-            var handedOver = new HashSet<SupervisedProcess>();
-            var moved = await Task.WhenAll(instances.Select(p =>
-            {
-                var sockets = replacer.TryHandOff(p);
-                if (sockets is not null) handedOver.Add(p);
-                return replacer.ReplaceAsync(p,
-                    dll is null ? p.Spec : p.Spec with { Argv = [p.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! },
-                    sockets is null ? p.SparePort : p.ConfiguredPort, cancellationToken, sockets: sockets);
-            })).ConfigureAwait(false);
+            var moved = await Task.WhenAll(instances.Select(p => replacer.RenewAsync(p,
+                dll is null ? p.Spec : p.Spec with { Argv = [p.Spec.Argv[0], dll], WorkingDirectory = Path.GetDirectoryName(dll)! },
+                cancellationToken))).ConfigureAwait(false);
             if (moved.FirstOrDefault(e => e is not null) is { } unhealthy)
             {
                 Record(state, clock, "replacement unhealthy; the old instance keeps serving", unhealthy);
                 return;
             }
             context.Logs.Event($"New code serves for {servers} after {clock.Elapsed.TotalSeconds:0.00} s");
-            var back = await Task.WhenAll(instances.Where(p => !handedOver.Contains(p)).Select(async p => (p, Error: await replacer.ReplaceAsync(p, p.Spec, p.ConfiguredPort, cancellationToken).ConfigureAwait(false))))
+            var back = await Task.WhenAll(instances.Where(p => p.Port != p.ConfiguredPort).Select(async p => (p, Error: await replacer.ReplaceAsync(p, p.Spec, p.ConfiguredPort, cancellationToken).ConfigureAwait(false))))
                 .ConfigureAwait(false);
             if (back.FirstOrDefault(r => r.Error is not null) is { Error: { } error } stuck)
             {
