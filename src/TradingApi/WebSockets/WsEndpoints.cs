@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using TradingApi.Hosting;
@@ -28,12 +29,25 @@ public static class WsEndpoints
                 var session = new WsSession(socket, topics, settings.WsIdleTimeout, json.Value.SerializerOptions, log, clock);
                 log.LogInformation("WebSocket connected from {Remote} ({Connection})",
                     context.Connection.RemoteIpAddress, context.Connection.Id);
-                await session.RunAsync(lifetime.ApplicationStopping);
+                await session.RunAsync(ClosingSignal(context, lifetime));
                 log.LogInformation("WebSocket closed with {CloseCode} ({Connection})", session.CloseCode, context.Connection.Id);
                 return Results.Empty;
             })
             .WithName($"{moduleName}_ws")
             .WithSummary($"WebSocket of the {moduleName} module (JSON envelope {{type, payload}}); see docs/tradingapi.md");
+    }
+
+    /// <summary>
+    /// When a session closes with 1001 as the program stops: once Kestrel has stopped accepting and asks
+    /// each connection to close, not at <see cref="IHostApplicationLifetime.ApplicationStopping"/>, which
+    /// comes first. A client that reconnects at once must not land on this stopping program: with its
+    /// listening socket handed to a replacement, the two accept from one queue until this one unbinds.
+    /// Servers without the notification (the test host) fall back to ApplicationStopping.
+    /// </summary>
+    private static CancellationToken ClosingSignal(HttpContext context, IHostApplicationLifetime lifetime)
+    {
+        var closing = context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested;
+        return closing is { CanBeCanceled: true } token ? token : lifetime.ApplicationStopping;
     }
 }
 

@@ -113,6 +113,28 @@ public abstract class LifecycleTests(ApiBuild build, ITestOutputHelper log)
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, datafeed.CloseStatus);
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, broker.CloseStatus);
     }
+
+    [Fact]
+    public async Task A_websocket_closed_by_sigterm_hears_it_only_after_the_program_stopped_accepting()
+    {
+        // A client reconnecting at once must reach the replacement, not this stopping program: with the
+        // listening socket handed over, both accept from one queue until this one unbinds.
+        var command = await build.CommandAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var api = await ApiProcess.StartAsync(command, new Dictionary<string, string> { ["ENABLED_MODULES"] = "broker" }, log, timeout.Token);
+        await using var broker = await WsTestClient.ConnectAsync(api.Ws("/api/v1/broker/ws"), timeout.Token);
+        await broker.SendAsync("orders.subscribe", null, timeout.Token);
+        await broker.ReceiveTypeAsync("orders.subscribe.response", timeout.Token);
+
+        api.Terminate();
+        await broker.ReceiveUntilClosedAsync(timeout.Token);
+
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(
+            async () => await probe.ConnectAsync(System.Net.IPAddress.Loopback, api.Port, timeout.Token));
+        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, broker.CloseStatus);
+    }
 }
 
 public sealed class LifecycleJitTests(ITestOutputHelper log) : LifecycleTests(ApiBuild.Jit, log);
