@@ -17,7 +17,10 @@ public sealed class WsSession : IWsSink
     private const int OutboxCapacity = 1024;
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(100);
+    // A client that answers the close at once costs nothing of it; one on a busy machine may take more than
+    // 100 ms, and dropping the connection before its close arrives resets it, which can discard the close
+    // frame still unread on the client's side. The host's ShutdownTimeout (1 s) bounds it all.
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(500);
 
     private readonly WebSocket _socket;
     private readonly IReadOnlyDictionary<string, IWsTopic> _topics;
