@@ -25,7 +25,12 @@ public interface IUpstreamAddresses
 
 /// <summary>
 /// The local supervisor's instances: <c>127.0.0.1:&lt;port+i&gt;</c> each, plus each instance's spare
-/// port as a <c>backup</c> server (see <see cref="NginxRenderOptions.SparePorts"/>).
+/// port as a <c>backup</c> server (see <see cref="NginxRenderOptions.SparePorts"/>). Neither is ever
+/// marked failed (<c>max_fails=0</c>): a request that fails on one moves on to the next at once, and
+/// one failure must not take an address out for everyone else. A backup with nginx's default
+/// (<c>max_fails=1 fail_timeout=10s</c>) that failed once, on a keepalive connection to an instance
+/// that was stopping, answered every request whose primary failed in the next 10 s with 502
+/// ("no live upstreams"), though the replacement listened on it.
 /// </summary>
 public sealed class LocalInstanceAddresses(IReadOnlyDictionary<string, int>? sparePorts) : IUpstreamAddresses
 {
@@ -37,7 +42,7 @@ public sealed class LocalInstanceAddresses(IReadOnlyDictionary<string, int>? spa
         var primary = spares.Count == 0 ? "max_fails=1 fail_timeout=5s" : "max_fails=0";
         return Enumerable.Range(0, server.Instances)
             .Select(i => $"127.0.0.1:{Text(server.Port + i)} {primary}")
-            .Concat(spares.Select(p => $"127.0.0.1:{Text(p)} backup"))
+            .Concat(spares.Select(p => $"127.0.0.1:{Text(p)} backup max_fails=0"))
             .ToList();
     }
 

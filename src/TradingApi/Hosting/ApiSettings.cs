@@ -9,13 +9,17 @@ public sealed record ApiSettings(
     string ApiVersion,
     IReadOnlyList<string> Modules,
     TimeSpan WsIdleTimeout,
-    TimeSpan DatafeedInterval)
+    TimeSpan DatafeedInterval,
+    int? OwnPort = null)
 {
     public const string ModulesKey = "ENABLED_MODULES";
     public const string InstanceKey = "INSTANCE_NAME";
     public const string BaseUrlKey = "API_BASE_URL";
     public const string IdleTimeoutKey = "WS_IDLE_TIMEOUT_SECONDS";
     public const string IntervalKey = "DATAFEED_INTERVAL_MS";
+
+    /// <summary>The instance's own port, as the supervisor names it; unset when the program runs on its own.</summary>
+    public const string PortKey = "PORT";
 
     public bool IsEnabled(string module) => Modules.Contains(module, StringComparer.Ordinal);
 
@@ -28,6 +32,7 @@ public sealed record ApiSettings(
         var baseUrl = ParseBaseUrl(config[BaseUrlKey], errors);
         var idle = ParsePositive(config, IdleTimeoutKey, 60, "seconds", errors);
         var interval = ParsePositive(config, IntervalKey, 1000, "milliseconds", errors);
+        var port = ParsePort(config[PortKey], errors);
         if (errors.Count > 0)
         {
             throw new SettingsException(errors);
@@ -38,7 +43,7 @@ public sealed record ApiSettings(
             ? lastSegment
             : "v1";
         return new ApiSettings(instance, baseUrl, version, modules,
-            TimeSpan.FromSeconds(idle), TimeSpan.FromMilliseconds(interval));
+            TimeSpan.FromSeconds(idle), TimeSpan.FromMilliseconds(interval), port);
     }
 
     private static List<string> ParseModules(string? raw, List<string> errors)
@@ -72,6 +77,14 @@ public sealed record ApiSettings(
         }
 
         return normalized == "/" ? "" : normalized;
+    }
+
+    private static int? ParsePort(string? raw, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535) return port;
+        errors.Add($"{PortKey}: '{raw}' is not a TCP port. Fix: set it to the port the instance listens on (1-65535) or unset it.");
+        return null;
     }
 
     private static double ParsePositive(IConfiguration config, string key, double fallback, string unit, List<string> errors)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Serilog;
 using TradingApi.Broker;
 using TradingApi.Datafeed;
@@ -75,6 +76,7 @@ public static class HostingExtensions
         }
 
         app.UseInstanceHeader(settings.InstanceName);
+        if (settings.OwnPort is { } ownPort) app.UseOneRequestPerConnectionOffPort(ownPort);
         app.UseRequestLogging();
         app.UseWebSockets();
         app.MapModules(settings);
@@ -88,6 +90,24 @@ public static class HostingExtensions
         app.Use((context, next) =>
         {
             context.Response.Headers["X-Instance"] = instance;
+            return next(context);
+        });
+
+    /// <summary>
+    /// A connection that came in on another port than the instance's own (the spare port nginx lists as
+    /// the instance's <c>backup</c>, or the supervisor's health socket) serves one request and closes
+    /// (<c>Connection: close</c>; WebSocket upgrades excepted). nginx sends a request to the spare only when
+    /// the instance's port failed it, which happens when the instance is being replaced; a keepalive
+    /// connection to the spare kept from one replacement would belong to the program the next one stops,
+    /// so a request failing on the port could be retried on a connection that program is closing too,
+    /// and fail twice (502; the benchmark's back-to-back Restarts saw 2 in 40). Closed after each answer,
+    /// the retry always opens a new connection, which only the running program accepts.
+    /// </summary>
+    private static void UseOneRequestPerConnectionOffPort(this WebApplication app, int ownPort) =>
+        app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort != ownPort && context.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true })
+                context.Response.Headers.Connection = "close";
             return next(context);
         });
 

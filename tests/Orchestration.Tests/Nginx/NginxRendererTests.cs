@@ -37,7 +37,7 @@ public sealed class NginxRendererTests
 
         Assert.Equal(
             ["server 127.0.0.1:8001 max_fails=0;", "server 127.0.0.1:8002 max_fails=0;",
-             "server 127.0.0.1:41000 backup;", "server 127.0.0.1:41001 backup;", "keepalive 32;"],
+             "server 127.0.0.1:41000 backup max_fails=0;", "server 127.0.0.1:41001 backup max_fails=0;", "keepalive 32;"],
             NginxText.Lines(NginxText.RequiredBlock(conf, "upstream api_backend")));
         Assert.Contains("proxy_next_upstream_tries 4;", conf);
     }

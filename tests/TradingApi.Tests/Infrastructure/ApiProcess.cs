@@ -47,7 +47,8 @@ public sealed class ApiProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the process of <paramref name="command"/> (see <see cref="ApiBuild.CommandAsync"/>) without waiting for health.</summary>
-    public static ApiProcess Launch(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log = null)
+    /// <param name="sparePort">A second port the program listens on, as an instance's spare; its own port is then PORT, as the supervisor sets it.</param>
+    public static ApiProcess Launch(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log = null, int? sparePort = null)
     {
         var port = PortProbe.PickFree();
         var info = new ProcessStartInfo(command[0], command.Skip(1))
@@ -62,7 +63,8 @@ public sealed class ApiProcess : IAsyncDisposable
             info.Environment.Remove(key);
         }
 
-        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" + (sparePort is { } spare ? $";http://127.0.0.1:{spare}" : "");
+        if (sparePort is not null) info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -83,11 +85,11 @@ public sealed class ApiProcess : IAsyncDisposable
     /// taken by another test between the pick and the bind costs a relaunch on a new port, not a failure.
     /// </summary>
     public static async Task<ApiProcess> StartAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, ITestOutputHelper? log,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int? sparePort = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var api = Launch(command, environment, log);
+            var api = Launch(command, environment, log, sparePort);
             try
             {
                 await api.WaitHealthyAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
+using Orchestration.Processes;
 using TradingApi.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -134,6 +135,51 @@ public abstract class LifecycleTests(ApiBuild build, ITestOutputHelper log)
             async () => await probe.ConnectAsync(System.Net.IPAddress.Loopback, api.Port, timeout.Token));
         Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, broker.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_request_on_another_port_than_its_own_is_answered_and_its_connection_closed_while_a_websocket_there_stays_open()
+    {
+        // nginx sends a request to an instance's spare port only while the instance is being replaced; a
+        // keepalive connection kept there would belong to the program the next replacement stops.
+        var command = await build.CommandAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var spare = PortProbe.PickFree();
+        await using var api = await ApiProcess.StartAsync(command, new Dictionary<string, string> { ["ENABLED_MODULES"] = "broker" }, log, timeout.Token, spare);
+        using var http = new HttpClient();
+        using (var own = await http.GetAsync(api.Http("/api/v1/core/health"), timeout.Token))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, own.StatusCode);
+            Assert.NotEqual(true, own.Headers.ConnectionClose);
+        }
+
+        // On the spare: answered, then the program itself ends the connection.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(System.Net.IPAddress.Loopback, spare, timeout.Token);
+        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes("GET /api/v1/core/health HTTP/1.1\r\nHost: x\r\n\r\n"), timeout.Token);
+        var received = new System.Text.StringBuilder();
+        var buffer = new byte[4096];
+        using (var closed = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token))
+        {
+            closed.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                int read;
+                while ((read = await socket.ReceiveAsync(buffer, closed.Token)) > 0) received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"the connection to the spare port stayed open 5 s after its answer:\n{received}");
+            }
+        }
+        var answer = received.ToString();
+        Assert.StartsWith("HTTP/1.1 200 OK", answer);
+        Assert.Contains("Connection: close", answer);
+        Assert.Contains("\"status\":\"ok\"", answer);
+
+        await using var ws = await WsTestClient.ConnectAsync(new Uri($"ws://127.0.0.1:{spare}/api/v1/broker/ws"), timeout.Token);
+        await ws.SendAsync("orders.subscribe", null, timeout.Token);
+        await ws.ReceiveTypeAsync("orders.subscribe.response", timeout.Token);
     }
 }
 

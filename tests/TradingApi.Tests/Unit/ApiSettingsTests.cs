@@ -19,6 +19,8 @@ public sealed class ApiSettingsTests
         Assert.Equal("v1", settings.ApiVersion);
         Assert.Equal(TimeSpan.FromSeconds(60), settings.WsIdleTimeout);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.DatafeedInterval);
+        Assert.Null(settings.OwnPort);
+        Assert.Equal(8001, From(("PORT", "8001")).OwnPort);
     }
 
     [Fact]
@@ -36,9 +38,11 @@ public sealed class ApiSettingsTests
             ("ENABLED_MODULES", "broker,tradez"),
             ("WS_IDLE_TIMEOUT_SECONDS", "-1"),
             ("DATAFEED_INTERVAL_MS", "fast"),
-            ("API_BASE_URL", "/api/v 1")));
+            ("API_BASE_URL", "/api/v 1"),
+            ("PORT", "80x")));
 
-        Assert.Equal(4, ex.Errors.Count);
+        Assert.Equal(5, ex.Errors.Count);
+        Assert.Contains(ex.Errors, e => e.StartsWith("PORT: '80x' is not a TCP port", StringComparison.Ordinal) && e.Contains("Fix:"));
         Assert.Contains(ex.Errors, e => e.Contains("unknown module 'tradez'") && e.Contains("Valid modules: core, broker, datafeed"));
         Assert.Contains(ex.Errors, e => e.StartsWith("WS_IDLE_TIMEOUT_SECONDS: '-1'", StringComparison.Ordinal) && e.Contains("Fix:"));
         Assert.Contains(ex.Errors, e => e.StartsWith("DATAFEED_INTERVAL_MS: 'fast'", StringComparison.Ordinal));
