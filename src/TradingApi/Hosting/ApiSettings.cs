@@ -18,7 +18,7 @@ public sealed record ApiSettings(
     public const string IdleTimeoutKey = "WS_IDLE_TIMEOUT_SECONDS";
     public const string IntervalKey = "DATAFEED_INTERVAL_MS";
 
-    /// <summary>The instance's own port, as the supervisor names it; unset when the program runs on its own.</summary>
+    /// <summary>The instance's own port, as the supervisor names it; unset (or 0) when the program runs on its own.</summary>
     public const string PortKey = "PORT";
 
     public bool IsEnabled(string module) => Modules.Contains(module, StringComparer.Ordinal);
@@ -82,8 +82,9 @@ public sealed record ApiSettings(
     private static int? ParsePort(string? raw, List<string> errors)
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;
-        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535) return port;
-        errors.Add($"{PortKey}: '{raw}' is not a TCP port. Fix: set it to the port the instance listens on (1-65535) or unset it.");
+        // 0: no port of its own (the manager's --emit-specs run listens nowhere).
+        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535) return port == 0 ? null : port;
+        errors.Add($"{PortKey}: '{raw}' is not a TCP port. Fix: set it to the port the instance listens on (1-65535), 0 for none, or unset it.");
         return null;
     }
 

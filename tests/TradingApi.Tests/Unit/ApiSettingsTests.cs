@@ -21,6 +21,7 @@ public sealed class ApiSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(1), settings.DatafeedInterval);
         Assert.Null(settings.OwnPort);
         Assert.Equal(8001, From(("PORT", "8001")).OwnPort);
+        Assert.Null(From(("PORT", "0")).OwnPort); // the manager's --emit-specs run
     }
 
     [Fact]
