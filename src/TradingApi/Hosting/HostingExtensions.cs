@@ -100,7 +100,7 @@ public static class HostingExtensions
     /// the instance's port failed it, which happens when the instance is being replaced; a keepalive
     /// connection to the spare kept from one replacement would belong to the program the next one stops,
     /// so a request failing on the port could be retried on a connection that program is closing too,
-    /// and fail twice (502; the benchmark's back-to-back Restarts saw 2 in 40). Closed after each answer,
+    /// and fail twice (502; 2 of 40 back-to-back Restarts under load did, docs/performance.md). Closed after each answer,
     /// the retry always opens a new connection, which only the running program accepts.
     /// </summary>
     private static void UseOneRequestPerConnectionOffPort(this WebApplication app, int ownPort) =>
