@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using Orchestration.Processes;
@@ -130,10 +133,10 @@ public abstract class LifecycleTests(ApiBuild build, ITestOutputHelper log)
         api.Terminate();
         await broker.ReceiveUntilClosedAsync(timeout.Token);
 
-        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        var refused = await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(
-            async () => await probe.ConnectAsync(System.Net.IPAddress.Loopback, api.Port, timeout.Token));
-        Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, refused.SocketErrorCode);
+        using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var refused = await Assert.ThrowsAsync<SocketException>(
+            async () => await probe.ConnectAsync(IPAddress.Loopback, api.Port, timeout.Token));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, broker.CloseStatus);
     }
 
@@ -149,15 +152,15 @@ public abstract class LifecycleTests(ApiBuild build, ITestOutputHelper log)
         using var http = new HttpClient();
         using (var own = await http.GetAsync(api.Http("/api/v1/core/health"), timeout.Token))
         {
-            Assert.Equal(System.Net.HttpStatusCode.OK, own.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
             Assert.NotEqual(true, own.Headers.ConnectionClose);
         }
 
         // On the spare: answered, then the program itself ends the connection.
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        await socket.ConnectAsync(System.Net.IPAddress.Loopback, spare, timeout.Token);
-        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes("GET /api/v1/core/health HTTP/1.1\r\nHost: x\r\n\r\n"), timeout.Token);
-        var received = new System.Text.StringBuilder();
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, spare, timeout.Token);
+        await socket.SendAsync(Encoding.ASCII.GetBytes("GET /api/v1/core/health HTTP/1.1\r\nHost: x\r\n\r\n"), timeout.Token);
+        var received = new StringBuilder();
         var buffer = new byte[4096];
         using (var closed = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token))
         {
@@ -165,7 +168,7 @@ public abstract class LifecycleTests(ApiBuild build, ITestOutputHelper log)
             try
             {
                 int read;
-                while ((read = await socket.ReceiveAsync(buffer, closed.Token)) > 0) received.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+                while ((read = await socket.ReceiveAsync(buffer, closed.Token)) > 0) received.Append(Encoding.ASCII.GetString(buffer, 0, read));
             }
             catch (OperationCanceledException)
             {
